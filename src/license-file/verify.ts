@@ -1,0 +1,98 @@
+import { constants, createDecipheriv, createHash, verify as verifySignature, type KeyObject } from 'node:crypto';
+import type { LicenseFileCode, Result } from '../contract/codes.js';
+import { fail } from '../contract/messages.js';
+import { encryptionSecret, parseEnvelope, signingInput, type Envelope, type EnvelopeCodec } from './envelope.js';
+import { checkPayload } from './payload.js';
+import type { PinnedKey } from './public-key.js';
+import type { LicenseFileResult, SigningAlgorithm, VerifyOptions } from './types.js';
+
+/** Node's codec: native base64 and text decoding (inputs are already strictly checked). */
+export const nodeCodec: EnvelopeCodec = {
+  decodeBase64: (text) => Buffer.from(text, 'base64'),
+  latin1: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'),
+  utf8: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
+};
+
+/** RSA-PSS as Keygen signs it: SHA-256, MGF1-SHA-256, salt as long as the modulus allows. */
+function maxPssSalt(key: KeyObject): number {
+  const modulusBytes = Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 2048) / 8);
+  return modulusBytes - 32 - 2;
+}
+
+/**
+ * Verifies `signature` over `message` with the pinned key under one of Keygen's signing
+ * algorithms. Malformed signatures are `false`, never a throw.
+ */
+export function verifyWith(algorithm: SigningAlgorithm, key: KeyObject, message: Uint8Array, signature: Uint8Array): boolean {
+  try {
+    switch (algorithm) {
+      case 'ed25519':
+        // RFC 8032 §5.1.7 via OpenSSL: a 64-byte signature; other lengths verify false.
+        return signature.length === 64 && verifySignature(null, message, key, signature);
+      case 'ecdsa-p256':
+        // Keygen signs with OpenSSL::PKey::EC#sign, which emits ASN.1 DER (r, s).
+        return verifySignature('sha256', message, { key, dsaEncoding: 'der' }, signature);
+      case 'rsa-pss-sha256':
+        return verifySignature(
+          'sha256',
+          message,
+          { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: maxPssSalt(key) },
+          signature,
+        );
+      case 'rsa-sha256':
+        return verifySignature('sha256', message, { key, padding: constants.RSA_PKCS1_PADDING }, signature);
+    }
+  } catch {
+    return false;
+  }
+}
+
+/** AES-256-GCM with key SHA-256(secret), empty AAD (protocol §1.3); null when the tag fails. */
+function decrypt(envelope: Envelope, secret: string): string | null {
+  try {
+    const key = createHash('sha256').update(secret, 'utf8').digest();
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(envelope.iv, 'base64'), { authTagLength: 16 });
+    decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
+    const plaintext = Buffer.concat([decipher.update(Buffer.from(envelope.ciphertext, 'base64')), decipher.final()]);
+    return plaintext.toString('utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Checks only the signature of a certificate (for files whose license key is unknown).
+ * Returns the envelope, or `LICENSE_FILE_MALFORMED`, `…_TOO_LARGE`, `…_UNSUPPORTED_ALGORITHM`
+ * or `LICENSE_FILE_NOT_GENUINE`. It says nothing about the payload: never install on this alone.
+ */
+export function verifyCertificateSignature(input: Uint8Array | string, publicKey: PinnedKey): Result<Envelope, LicenseFileCode> {
+  const parsed = parseEnvelope(input, publicKey.family, undefined, nodeCodec);
+  if (!parsed.ok) return parsed;
+  const message = Buffer.from(signingInput(parsed.value), 'utf8');
+  if (!verifyWith(parsed.value.signing, publicKey.key, message, parsed.value.signature)) return fail('LICENSE_FILE_NOT_GENUINE');
+  return parsed;
+}
+
+/**
+ * The one entry point from untrusted bytes to a verified license: size cap → armor → strict
+ * base64 → envelope → algorithm allow-list → signature (before anything is decrypted) →
+ * decrypt → payload schema → claim checks. Returns a typed failure for each step.
+ */
+export function verifyLicenseFile(input: Uint8Array | string, publicKey: PinnedKey, options: VerifyOptions): LicenseFileResult {
+  const parsed = parseEnvelope(input, publicKey.family, options.allowedAlgorithms, nodeCodec);
+  if (!parsed.ok) return parsed;
+  const envelope = parsed.value;
+  const message = Buffer.from(signingInput(envelope), 'utf8');
+  if (!verifyWith(envelope.signing, publicKey.key, message, envelope.signature)) return fail('LICENSE_FILE_NOT_GENUINE');
+
+  let payload: string | null;
+  if (envelope.encrypted) {
+    if (!options.licenseKey) return fail('LICENSE_FILE_DECRYPTION_FAILED');
+    if (envelope.kind === 'machine' && !options.fingerprint) return fail('FINGERPRINT_MISMATCH');
+    payload = decrypt(envelope, encryptionSecret(envelope.kind, options.licenseKey, options.fingerprint ?? ''));
+    if (payload === null) return fail('LICENSE_FILE_DECRYPTION_FAILED');
+  } else {
+    payload = Buffer.from(envelope.enc, 'base64').toString('utf8');
+  }
+  return checkPayload(payload, envelope, options);
+}
