@@ -1,0 +1,29 @@
+/** The packaging configuration is checked offline against electron-builder's own schema. */
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const logger = { isEnabled: false, add: () => undefined, toString: () => '' } as never;
+
+describe('electron-builder.yml', () => {
+  it('passes electron-builder schema validation', async () => {
+    const config = await getConfig(root, null, null);
+    await expect(validateConfiguration(config, logger)).resolves.toBeUndefined();
+  });
+
+  it('targets Windows, macOS and Linux and ships the vendor configuration', async () => {
+    const config = await getConfig(root, null, null);
+    expect(JSON.stringify(config.win)).toContain('nsis');
+    expect(JSON.stringify(config.mac)).toContain('dmg');
+    expect(JSON.stringify(config.linux)).toContain('AppImage');
+    expect(JSON.stringify(config.linux)).toContain('deb');
+    expect(config.npmRebuild).toBe(false);
+    expect(JSON.stringify(config.extraResources)).toContain('tessera.config.json');
+  });
+
+  it('rejects an invalid configuration (the check is real)', async () => {
+    const config = await getConfig(root, null, null);
+    await expect(validateConfiguration({ ...config, nsis: { oneClick: 'sometimes' } } as never, logger)).rejects.toThrow();
+  });
+});
