@@ -61,6 +61,7 @@ const check = async (label, command, args) => {
   }
 };
 
+await check('build', process.execPath, [join(root, 'scripts', 'build.js')]);
 await check('lint', bin('eslint'), ['.']);
 await check('type-check', bin('tsc'), ['-p', 'test', '--noEmit']);
 

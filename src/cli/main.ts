@@ -1,4 +1,5 @@
 import { fingerprintCommand } from './fingerprint.command.js';
+import { startCommand } from './start.command.js';
 import { EXIT, UsageError, type Io } from './output.js';
 import { verifyCommand } from './verify.command.js';
 
@@ -10,6 +11,7 @@ online or fully offline.
 Commands:
   verify FILE|FOLDER   verify a license or machine file offline (signature, decryption, claims)
   fingerprint          print this machine's fingerprint and components
+  start                what "npm start" runs: this machine's identity and the next steps
 
 Run "tessera <command> --help" for a command's options. Every command accepts --json.
 `;
@@ -19,6 +21,7 @@ type Command = (argv: readonly string[], io: Io) => Promise<number>;
 const COMMANDS: Readonly<Record<string, Command>> = {
   verify: verifyCommand,
   fingerprint: fingerprintCommand,
+  start: startCommand,
 };
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
