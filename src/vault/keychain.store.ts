@@ -1,0 +1,151 @@
+import { fail } from '../contract/messages.js';
+import {
+  assertAccount,
+  assertSecret,
+  assertService,
+  DEFAULT_SECRET_SERVICE,
+  type SecretResult,
+  type SecretStore,
+} from './secret-store.js';
+
+/** The part of `@github/keytar`'s API this store uses; tests inject a fake. */
+export interface KeytarBackend {
+  getPassword(service: string, account: string): Promise<string | null>;
+  setPassword(service: string, account: string, password: string): Promise<void>;
+  deletePassword(service: string, account: string): Promise<boolean>;
+  findCredentials(service: string): Promise<Array<{ account: string; password: string }>>;
+}
+
+/** How long one keychain call may take before it is reported as `KEYCHAIN_TIMEOUT`. */
+export const DEFAULT_KEYCHAIN_TIMEOUT_MS = 5_000;
+
+/** Options of a `KeychainStore`. */
+export interface KeychainStoreOptions {
+  /** The service name that scopes the entries; `tessera` by default. */
+  readonly service?: string;
+  /** The bound on every call, in milliseconds (including loading keytar); 5 s by default. */
+  readonly timeoutMs?: number;
+  /** Loads the backend; `@github/keytar` by default. Rejecting means the keychain is unavailable. */
+  readonly loadBackend?: () => Promise<KeytarBackend>;
+}
+
+/**
+ * Loads `@github/keytar` on first use, so that a missing native addon or libsecret is a
+ * `KEYCHAIN_UNAVAILABLE` value instead of a crash when this module is imported.
+ */
+async function loadKeytar(): Promise<KeytarBackend> {
+  // keytar is CommonJS; Node's ESM loader only exposes its exports reliably as `default`.
+  return (await import('@github/keytar')).default;
+}
+
+type Outcome<T> = { readonly kind: 'done'; readonly value: T } | { readonly kind: 'error' } | { readonly kind: 'timeout' };
+
+/**
+ * Secrets in the OS keychain (Secret Service on Linux, Keychain on macOS, Credential Manager
+ * on Windows) through keytar. Every call is bounded: keytar never returns while a locked
+ * keyring waits on a GUI unlock prompt.
+ */
+export class KeychainStore implements SecretStore {
+  readonly service: string;
+  readonly #timeoutMs: number;
+  readonly #loadBackend: () => Promise<KeytarBackend>;
+  #backend: Promise<KeytarBackend> | null = null;
+  /** Calls that timed out and have not settled yet; see `#run`. */
+  #stuck = 0;
+
+  constructor(options: KeychainStoreOptions = {}) {
+    this.service = options.service ?? DEFAULT_SECRET_SERVICE;
+    assertService(this.service);
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_KEYCHAIN_TIMEOUT_MS;
+    if (!(this.#timeoutMs > 0)) throw new RangeError('The keychain timeout must be a positive number of milliseconds.');
+    this.#loadBackend = options.loadBackend ?? loadKeytar;
+  }
+
+  /**
+   * Stores `secret` for `account` in the keychain, replacing any previous one.
+   * Fails with `KEYCHAIN_UNAVAILABLE` (no keychain, or it refused) or `KEYCHAIN_TIMEOUT`.
+   */
+  async set(account: string, secret: string): Promise<SecretResult<void>> {
+    assertAccount(account);
+    assertSecret(secret);
+    return this.#run((keytar) => keytar.setPassword(this.service, account, secret));
+  }
+
+  /**
+   * The secret stored for `account`, or null when there is none.
+   * Fails with `KEYCHAIN_UNAVAILABLE` or `KEYCHAIN_TIMEOUT`.
+   */
+  async get(account: string): Promise<SecretResult<string | null>> {
+    assertAccount(account);
+    return this.#run(async (keytar) => (await keytar.getPassword(this.service, account)) ?? null);
+  }
+
+  /**
+   * Removes the secret of `account` from the keychain: true when there was one.
+   * Fails with `KEYCHAIN_UNAVAILABLE` or `KEYCHAIN_TIMEOUT`.
+   */
+  async delete(account: string): Promise<SecretResult<boolean>> {
+    assertAccount(account);
+    return this.#run((keytar) => keytar.deletePassword(this.service, account));
+  }
+
+  /**
+   * The account names holding a secret under this service, sorted; the secrets are dropped.
+   * Fails with `KEYCHAIN_UNAVAILABLE` or `KEYCHAIN_TIMEOUT`.
+   */
+  async list(): Promise<SecretResult<string[]>> {
+    return this.#run(async (keytar) => {
+      const credentials = await keytar.findCredentials(this.service);
+      return [...new Set(credentials.map((credential) => credential.account))].sort();
+    });
+  }
+
+  /** Runs one keychain call with the timeout, mapping every error to a failure value. */
+  async #run<T>(call: (keytar: KeytarBackend) => Promise<T>): Promise<SecretResult<T>> {
+    // A timed-out keytar call keeps one libuv thread-pool thread (4 by default, shared with
+    // fs, crypto and dns) until the keyring answers. Starting more calls behind a stuck one
+    // would starve the whole process, so they fail fast until it settles.
+    if (this.#stuck > 0) return fail('KEYCHAIN_TIMEOUT');
+
+    const work = (async () => call(await this.#backendOnce()))();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<Outcome<T>>((resolve) => {
+      timer = setTimeout(() => resolve({ kind: 'timeout' }), this.#timeoutMs);
+    });
+    const outcome = await Promise.race([
+      // Errors are dropped unread: keytar's messages add nothing a person can act on, and
+      // nothing here may ever log or carry a secret.
+      work.then((value): Outcome<T> => ({ kind: 'done', value }), (): Outcome<T> => ({ kind: 'error' })),
+      deadline,
+    ]);
+    clearTimeout(timer);
+
+    switch (outcome.kind) {
+      case 'done':
+        return { ok: true, value: outcome.value };
+      case 'error':
+        return fail('KEYCHAIN_UNAVAILABLE');
+      case 'timeout': {
+        this.#stuck += 1;
+        const settled = (): void => {
+          this.#stuck -= 1;
+        };
+        work.then(settled, settled);
+        return fail('KEYCHAIN_TIMEOUT');
+      }
+    }
+  }
+
+  #backendOnce(): Promise<KeytarBackend> {
+    this.#backend ??= this.#loadBackend();
+    return this.#backend;
+  }
+}
+
+/**
+ * The keychain store for `service` (default `tessera`). Never fails: loading keytar is deferred
+ * to the first call, which returns `KEYCHAIN_UNAVAILABLE` when it cannot be loaded.
+ */
+export function createKeychainStore(options: KeychainStoreOptions = {}): KeychainStore {
+  return new KeychainStore(options);
+}
