@@ -11,7 +11,7 @@ import { fail } from '../contract/messages.js';
 import { isStrictBase64 } from '../license-file/base64.js';
 import type { KeyFamily, PinnedKey } from '../license-file/public-key.js';
 import type { SigningAlgorithm } from '../license-file/types.js';
-import { verifyWith } from '../license-file/verify.js';
+import { verifyWith } from '../license-file/signature.js';
 
 /** Headers as a plain record (any letter case) or a Fetch `Headers` object. */
 export type MessageHeaders = Readonly<Record<string, string | undefined>> | Headers;

@@ -1,4 +1,3 @@
-import type { LicenseFileCode } from '../contract/codes.js';
 import { fail } from '../contract/messages.js';
 import type { Envelope } from './envelope.js';
 import {

@@ -8,7 +8,7 @@ import { fail } from '../contract/messages.js';
 import { isStrictBase64 } from './base64.js';
 import type { KeyFamily, PinnedKey } from './public-key.js';
 import type { SigningAlgorithm } from './types.js';
-import { verifyWith } from './verify.js';
+import { verifyWith } from './signature.js';
 
 /** The Keygen policy schemes whose keys have the `key/…` shape (RSA v1 schemes do not). */
 export type SignedKeyScheme = 'ED25519_SIGN' | 'ECDSA_P256_SIGN' | 'RSA_2048_PKCS1_PSS_SIGN_V2' | 'RSA_2048_PKCS1_SIGN_V2';

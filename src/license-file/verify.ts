@@ -1,10 +1,11 @@
-import { constants, createDecipheriv, createHash, verify as verifySignature, type KeyObject } from 'node:crypto';
+import { createDecipheriv, createHash } from 'node:crypto';
 import type { LicenseFileCode, Result } from '../contract/codes.js';
 import { fail } from '../contract/messages.js';
 import { encryptionSecret, parseEnvelope, signingInput, type Envelope, type EnvelopeCodec } from './envelope.js';
 import { checkPayload } from './payload.js';
 import type { PinnedKey } from './public-key.js';
-import type { LicenseFileResult, SigningAlgorithm, VerifyOptions } from './types.js';
+import { verifyWith } from './signature.js';
+import type { LicenseFileResult, VerifyOptions } from './types.js';
 
 /** Node's codec: native base64 and text decoding (inputs are already strictly checked). */
 export const nodeCodec: EnvelopeCodec = {
@@ -12,40 +13,6 @@ export const nodeCodec: EnvelopeCodec = {
   latin1: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'),
   utf8: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
 };
-
-/** RSA-PSS as Keygen signs it: SHA-256, MGF1-SHA-256, salt as long as the modulus allows. */
-function maxPssSalt(key: KeyObject): number {
-  const modulusBytes = Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 2048) / 8);
-  return modulusBytes - 32 - 2;
-}
-
-/**
- * Verifies `signature` over `message` with the pinned key under one of Keygen's signing
- * algorithms. Malformed signatures are `false`, never a throw.
- */
-export function verifyWith(algorithm: SigningAlgorithm, key: KeyObject, message: Uint8Array, signature: Uint8Array): boolean {
-  try {
-    switch (algorithm) {
-      case 'ed25519':
-        // RFC 8032 §5.1.7 via OpenSSL: a 64-byte signature; other lengths verify false.
-        return signature.length === 64 && verifySignature(null, message, key, signature);
-      case 'ecdsa-p256':
-        // Keygen signs with OpenSSL::PKey::EC#sign, which emits ASN.1 DER (r, s).
-        return verifySignature('sha256', message, { key, dsaEncoding: 'der' }, signature);
-      case 'rsa-pss-sha256':
-        return verifySignature(
-          'sha256',
-          message,
-          { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: maxPssSalt(key) },
-          signature,
-        );
-      case 'rsa-sha256':
-        return verifySignature('sha256', message, { key, padding: constants.RSA_PKCS1_PADDING }, signature);
-    }
-  } catch {
-    return false;
-  }
-}
 
 /** AES-256-GCM with key SHA-256(secret), empty AAD (protocol §1.3); null when the tag fails. */
 function decrypt(envelope: Envelope, secret: string): string | null {
