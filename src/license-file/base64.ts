@@ -14,6 +14,16 @@ const SHAPE = /^[A-Za-z0-9+/]*={0,2}$/;
 export function isStrictBase64(text: string): boolean {
   const length = text.length;
   if (length % 4 !== 0 || !SHAPE.test(text)) return false;
+  return hasCanonicalTail(text);
+}
+
+/**
+ * Whether the unused tail bits of the last group are zero (RFC 4648 §3.5), given text of the
+ * right alphabet and length. The second half of `isStrictBase64`, for decoders that check the
+ * alphabet themselves.
+ */
+export function hasCanonicalTail(text: string): boolean {
+  const length = text.length;
   if (text.endsWith('==')) return (ALPHABET.indexOf(text.charAt(length - 3)) & 0x0f) === 0;
   if (text.endsWith('=')) return (ALPHABET.indexOf(text.charAt(length - 2)) & 0x03) === 0;
   return true;

@@ -1,17 +1,18 @@
 import type { LicenseFileCode, Result } from '../contract/codes.js';
 import { fail } from '../contract/messages.js';
-import { decodedLength, isStrictBase64 } from './base64.js';
 import type { KeyFamily } from './public-key.js';
 import { ALGORITHMS, MAX_CERTIFICATE_BYTES, type Algorithm, type CertificateKind, type SigningAlgorithm } from './types.js';
 
 /** What each runtime supplies to the shared parser: decoding only, never verification. */
 export interface EnvelopeCodec {
-  /** Decodes text already checked by `isStrictBase64`. */
-  decodeBase64(text: string): Uint8Array;
+  /** Decodes canonical, padded, standard base64 (see `isStrictBase64`); null for anything else. */
+  decodeStrict(text: string): Uint8Array | null;
   /** Bytes to text, one char per byte for ASCII input. */
   latin1(bytes: Uint8Array): string;
-  /** UTF-8 bytes to text. */
+  /** UTF-8 bytes to text, keeping a byte-order mark (so that it fails JSON parsing everywhere). */
   utf8(bytes: Uint8Array): string;
+  /** UTF-8 length of `text` in bytes. */
+  byteLength(text: string): number;
 }
 
 /** A parsed, not yet verified certificate. */
@@ -23,16 +24,19 @@ export interface Envelope {
   /** `enc` exactly as in the file; the signature covers `kind + "/" + enc`. */
   readonly enc: string;
   readonly signature: Uint8Array;
-  /** For `aes-256-gcm`: the three dot-separated parts, each checked as strict base64. */
-  readonly ciphertext: string;
-  readonly iv: string;
-  readonly tag: string;
+  /** For `aes-256-gcm`: the three dot-separated parts of `enc`, decoded. Empty otherwise. */
+  readonly ciphertext: Uint8Array;
+  readonly iv: Uint8Array;
+  readonly tag: Uint8Array;
+  /** For `base64`: the decoded payload bytes. Empty otherwise. */
+  readonly plain: Uint8Array;
 }
 
 const ARMOR = /^-----BEGIN (LICENSE|MACHINE) FILE-----\r?\n([\s\S]*?)\r?\n-----END (LICENSE|MACHINE) FILE-----$/;
 const WHITESPACE = /[\r\n\t ]+/g;
 const GCM_IV_BYTES = 12;
 const GCM_TAG_BYTES = 16;
+const EMPTY = new Uint8Array(0);
 
 /** Which `alg` signing suffixes a pinned key of each family may verify. */
 const FAMILY_SIGNING: Record<KeyFamily, readonly SigningAlgorithm[]> = {
@@ -58,16 +62,17 @@ export function parseEnvelope(
 ): Result<Envelope, LicenseFileCode> {
   // The cap comes first so that nothing below ever scans an attacker-sized input.
   if (input.length > MAX_CERTIFICATE_BYTES) return fail('LICENSE_FILE_TOO_LARGE');
+  if (typeof input === 'string' && codec.byteLength(input) > MAX_CERTIFICATE_BYTES) return fail('LICENSE_FILE_TOO_LARGE');
   const text = (typeof input === 'string' ? input : codec.latin1(input)).trim();
   const armor = ARMOR.exec(text);
   if (armor === null || armor[1] !== armor[3]) return fail('LICENSE_FILE_MALFORMED');
   const kind: CertificateKind = armor[1] === 'MACHINE' ? 'machine' : 'license';
 
-  const body = (armor[2] ?? '').replace(WHITESPACE, '');
-  if (body.length === 0 || !isStrictBase64(body)) return fail('LICENSE_FILE_MALFORMED');
+  const body = codec.decodeStrict((armor[2] ?? '').replace(WHITESPACE, ''));
+  if (body === null || body.length === 0) return fail('LICENSE_FILE_MALFORMED');
   let outer: unknown;
   try {
-    outer = JSON.parse(codec.utf8(codec.decodeBase64(body)));
+    outer = JSON.parse(codec.utf8(body));
   } catch {
     return fail('LICENSE_FILE_MALFORMED');
   }
@@ -81,19 +86,23 @@ export function parseEnvelope(
   const encrypted = alg.startsWith('aes-256-gcm+');
   const signing = alg.slice(plus + 1) as SigningAlgorithm;
 
-  let ciphertext = '';
-  let iv = '';
-  let tag = '';
+  let ciphertext: Uint8Array | null = EMPTY;
+  let iv: Uint8Array | null = EMPTY;
+  let tag: Uint8Array | null = EMPTY;
+  let plain: Uint8Array | null = EMPTY;
   if (encrypted) {
     const parts = enc.split('.');
     if (parts.length !== 3) return fail('LICENSE_FILE_MALFORMED');
-    [ciphertext, iv, tag] = parts as [string, string, string];
-    if (!isStrictBase64(ciphertext) || !isStrictBase64(iv) || !isStrictBase64(tag)) return fail('LICENSE_FILE_MALFORMED');
-    if (decodedLength(iv) !== GCM_IV_BYTES || decodedLength(tag) !== GCM_TAG_BYTES) return fail('LICENSE_FILE_MALFORMED');
-  } else if (enc.length === 0 || !isStrictBase64(enc)) {
-    return fail('LICENSE_FILE_MALFORMED');
+    ciphertext = codec.decodeStrict(parts[0] as string);
+    iv = codec.decodeStrict(parts[1] as string);
+    tag = codec.decodeStrict(parts[2] as string);
+    if (ciphertext === null || iv?.length !== GCM_IV_BYTES || tag?.length !== GCM_TAG_BYTES) return fail('LICENSE_FILE_MALFORMED');
+  } else {
+    plain = codec.decodeStrict(enc);
+    if (plain === null || plain.length === 0) return fail('LICENSE_FILE_MALFORMED');
   }
-  if (sig.length === 0 || !isStrictBase64(sig)) return fail('LICENSE_FILE_MALFORMED');
+  const signature = sig.length === 0 ? null : codec.decodeStrict(sig);
+  if (signature === null) return fail('LICENSE_FILE_MALFORMED');
 
   // `alg` is not covered by the signature, so the pinned key decides what may be verified.
   if (!FAMILY_SIGNING[family].includes(signing)) return fail('LICENSE_FILE_UNSUPPORTED_ALGORITHM');
@@ -101,7 +110,7 @@ export function parseEnvelope(
 
   return {
     ok: true,
-    value: { kind, alg, encrypted, signing, enc, signature: codec.decodeBase64(sig), ciphertext, iv, tag },
+    value: { kind, alg, encrypted, signing, enc, signature, ciphertext, iv: iv as Uint8Array, tag: tag as Uint8Array, plain },
   };
 }
 

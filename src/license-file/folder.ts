@@ -1,4 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { LicenseFileCode } from '../contract/codes.js';
 import type { PinnedKey } from './public-key.js';
@@ -30,8 +31,6 @@ export interface FolderOptions extends Omit<VerifyOptions, 'licenseKey'> {
   readonly keepValues?: boolean | undefined;
 }
 
-const READ_AHEAD = 64;
-
 async function listFiles(root: string, match: (name: string) => boolean): Promise<string[]> {
   const found: string[] = [];
   const pending = [root];
@@ -46,20 +45,38 @@ async function listFiles(root: string, match: (name: string) => boolean): Promis
   return found.sort();
 }
 
-async function readCapped(path: string): Promise<Buffer | 'FILE_UNREADABLE' | 'LICENSE_FILE_TOO_LARGE'> {
+/**
+ * Reads one file whole, refusing anything over the size cap before reading it (a multi-gigabyte
+ * file on a stick must not be read into memory). Synchronous on purpose: verification is
+ * CPU-bound and synchronous, and one open/fstat/read/close costs less than a promise round trip.
+ */
+function readCapped(path: string): Buffer | 'FILE_UNREADABLE' | 'LICENSE_FILE_TOO_LARGE' {
+  let fd: number | null = null;
   try {
-    // Size first: a multi-gigabyte file on a stick must not be read into memory.
-    if ((await stat(path)).size > MAX_CERTIFICATE_BYTES) return 'LICENSE_FILE_TOO_LARGE';
-    return await readFile(path);
+    fd = openSync(path, 'r');
+    const size = fstatSync(fd).size;
+    if (size > MAX_CERTIFICATE_BYTES) return 'LICENSE_FILE_TOO_LARGE';
+    const bytes = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+      const read = readSync(fd, bytes, filled, size - filled, null);
+      if (read === 0) break;
+      filled += read;
+    }
+    return filled === size ? bytes : bytes.subarray(0, filled);
   } catch {
     return 'FILE_UNREADABLE';
+  } finally {
+    if (fd !== null) closeSync(fd);
   }
 }
 
+const YIELD_EVERY = 256;
+
 /**
- * Verifies every license/machine file under `root` (recursively) with one pinned key.
- * Files are read ahead asynchronously while earlier ones verify. Never throws for bad files;
- * an unreadable root rejects with the filesystem error.
+ * Verifies every license/machine file under `root` (recursively) with one pinned key, yielding
+ * to the event loop every few hundred files so a long scan keeps a server or UI responsive.
+ * Never throws for bad files; an unreadable root rejects with the filesystem error.
  */
 export async function verifyFolder(root: string, publicKey: PinnedKey, options: FolderOptions): Promise<FolderSummary> {
   const match = options.match ?? ((name: string) => name.toLowerCase().endsWith('.lic'));
@@ -68,13 +85,10 @@ export async function verifyFolder(root: string, publicKey: PinnedKey, options: 
   const byCode: Partial<Record<LicenseFileCode | 'FILE_UNREADABLE', number>> = {};
   const keep = options.keepValues ?? true;
   let valid = 0;
-  const reads = paths.slice(0, READ_AHEAD).map(readCapped);
   for (let index = 0; index < paths.length; index += 1) {
     const path = paths[index] as string;
-    const next = paths[index + READ_AHEAD];
-    if (next !== undefined) reads.push(readCapped(next));
-    const bytes = await (reads[index] as Promise<Buffer | 'FILE_UNREADABLE' | 'LICENSE_FILE_TOO_LARGE'>);
-    reads[index] = Promise.resolve('FILE_UNREADABLE'); // release the buffer
+    if (index > 0 && index % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+    const bytes = readCapped(path);
     const shown = relative(root, path);
     if (typeof bytes === 'string') {
       byCode[bytes] = (byCode[bytes] ?? 0) + 1;

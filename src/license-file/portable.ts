@@ -6,6 +6,7 @@
 import { verifyAsync as ed25519Verify } from '@noble/ed25519';
 import type { LicenseFileCode, Result } from '../contract/codes.js';
 import { fail } from '../contract/messages.js';
+import { isStrictBase64 } from './base64.js';
 import { encryptionSecret, parseEnvelope, signingInput, type Envelope, type EnvelopeCodec } from './envelope.js';
 import { checkPayload } from './payload.js';
 import type { KeyFamily } from './public-key.js';
@@ -27,7 +28,8 @@ export interface PortableKey {
   readonly pssSaltLength: number;
 }
 
-const utf8Decoder = new TextDecoder('utf-8');
+// ignoreBOM keeps a leading byte-order mark, as Node's decoder does, so both engines agree.
+const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const latin1Decoder = new TextDecoder('latin1');
 const encoder = new TextEncoder();
 
@@ -39,7 +41,8 @@ function decodeBase64(text: string): Uint8Array {
 }
 
 const portableCodec: EnvelopeCodec = {
-  decodeBase64,
+  decodeStrict: (text) => (isStrictBase64(text) ? decodeBase64(text) : null),
+  byteLength: (text) => encoder.encode(text).length,
   latin1: (bytes) => latin1Decoder.decode(bytes),
   utf8: (bytes) => utf8Decoder.decode(bytes),
 };
@@ -155,12 +158,11 @@ async function decryptPortable(envelope: Envelope, secret: string): Promise<stri
   try {
     const digest = await subtle.digest('SHA-256', encoder.encode(secret));
     const key = await subtle.importKey('raw', digest, { name: 'AES-GCM' }, false, ['decrypt']);
-    const ciphertext = decodeBase64(envelope.ciphertext);
-    const tag = decodeBase64(envelope.tag);
-    const sealed = new Uint8Array(ciphertext.length + tag.length);
-    sealed.set(ciphertext);
-    sealed.set(tag, ciphertext.length);
-    const plaintext = await subtle.decrypt({ name: 'AES-GCM', iv: decodeBase64(envelope.iv), tagLength: 128 }, key, sealed);
+    // WebCrypto takes the tag appended to the ciphertext.
+    const sealed = new Uint8Array(envelope.ciphertext.length + envelope.tag.length);
+    sealed.set(envelope.ciphertext);
+    sealed.set(envelope.tag, envelope.ciphertext.length);
+    const plaintext = await subtle.decrypt({ name: 'AES-GCM', iv: envelope.iv, tagLength: 128 }, key, sealed);
     return utf8Decoder.decode(plaintext);
   } catch {
     return null;
@@ -189,7 +191,7 @@ export async function verifyLicenseFilePortable(
     payload = await decryptPortable(envelope, encryptionSecret(envelope.kind, options.licenseKey, options.fingerprint ?? ''));
     if (payload === null) return fail('LICENSE_FILE_DECRYPTION_FAILED');
   } else {
-    payload = utf8Decoder.decode(decodeBase64(envelope.enc));
+    payload = utf8Decoder.decode(envelope.plain);
   }
   return checkPayload(payload, envelope, options);
 }

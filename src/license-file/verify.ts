@@ -1,26 +1,20 @@
 import { createDecipheriv, createHash } from 'node:crypto';
 import type { LicenseFileCode, Result } from '../contract/codes.js';
 import { fail } from '../contract/messages.js';
-import { encryptionSecret, parseEnvelope, signingInput, type Envelope, type EnvelopeCodec } from './envelope.js';
+import { encryptionSecret, parseEnvelope, signingInput, type Envelope } from './envelope.js';
+import { nodeCodec } from './node-codec.js';
 import { checkPayload } from './payload.js';
 import type { PinnedKey } from './public-key.js';
 import { verifyWith } from './signature.js';
 import type { LicenseFileResult, VerifyOptions } from './types.js';
 
-/** Node's codec: native base64 and text decoding (inputs are already strictly checked). */
-export const nodeCodec: EnvelopeCodec = {
-  decodeBase64: (text) => Buffer.from(text, 'base64'),
-  latin1: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'),
-  utf8: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
-};
-
 /** AES-256-GCM with key SHA-256(secret), empty AAD (protocol §1.3); null when the tag fails. */
 function decrypt(envelope: Envelope, secret: string): string | null {
   try {
     const key = createHash('sha256').update(secret, 'utf8').digest();
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(envelope.iv, 'base64'), { authTagLength: 16 });
-    decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
-    const plaintext = Buffer.concat([decipher.update(Buffer.from(envelope.ciphertext, 'base64')), decipher.final()]);
+    const decipher = createDecipheriv('aes-256-gcm', key, envelope.iv, { authTagLength: 16 });
+    decipher.setAuthTag(envelope.tag);
+    const plaintext = Buffer.concat([decipher.update(envelope.ciphertext), decipher.final()]);
     return plaintext.toString('utf8');
   } catch {
     return null;
@@ -59,7 +53,7 @@ export function verifyLicenseFile(input: Uint8Array | string, publicKey: PinnedK
     payload = decrypt(envelope, encryptionSecret(envelope.kind, options.licenseKey, options.fingerprint ?? ''));
     if (payload === null) return fail('LICENSE_FILE_DECRYPTION_FAILED');
   } else {
-    payload = Buffer.from(envelope.enc, 'base64').toString('utf8');
+    payload = nodeCodec.utf8(envelope.plain);
   }
   return checkPayload(payload, envelope, options);
 }
