@@ -1,0 +1,189 @@
+/**
+ * The issuer's domain objects, as the repositories return them. Times are milliseconds since
+ * the epoch (null when unset); JSON columns are already parsed. Serializers turn these into
+ * Keygen's wire shapes; nothing here knows about HTTP.
+ */
+
+/** Free-form metadata; keys are stored camelCased, as Keygen serializes them. */
+export type Metadata = Record<string, unknown>;
+
+/** A Keygen account: the tenant every other row belongs to, and the response-signing key. */
+export interface Account {
+  readonly id: string;
+  readonly slug: string;
+  readonly name: string;
+  /** Raw Ed25519 public key, 64 hex characters (what vendors pin). */
+  readonly publicKeyHex: string;
+  /** PKCS8 PEM. A development issuer keeps it in its database file; never log it. */
+  readonly privateKeyPem: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface Product {
+  readonly id: string;
+  readonly accountId: string;
+  readonly name: string;
+  readonly code: string | null;
+  readonly distributionStrategy: string | null;
+  readonly url: string | null;
+  readonly platforms: readonly string[] | null;
+  readonly metadata: Metadata;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** Policy attributes by their wire (camelCase) names; see `db/policy-fields.ts` for the full list. */
+export type PolicyAttributes = Readonly<Record<string, string | number | boolean | null | Metadata>>;
+
+export interface Policy {
+  readonly id: string;
+  readonly accountId: string;
+  readonly productId: string;
+  /** Every serialized attribute except `created`/`updated`, in Keygen's order. */
+  readonly attributes: PolicyAttributes;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** Typed accessors for the policy attributes the issuer itself reasons about. */
+export interface PolicyRules {
+  readonly name: string;
+  readonly duration: number | null;
+  readonly strict: boolean;
+  readonly floating: boolean;
+  readonly protected: boolean;
+  readonly scheme: string | null;
+  readonly encrypted: boolean;
+  readonly maxMachines: number | null;
+  readonly maxProcesses: number | null;
+  readonly maxUsers: number | null;
+  readonly maxCores: number | null;
+  readonly maxMemory: number | null;
+  readonly maxDisk: number | null;
+  readonly maxUses: number | null;
+  readonly expirationStrategy: string;
+  readonly expirationBasis: string;
+  readonly authenticationStrategy: string;
+  readonly machineUniquenessStrategy: string;
+  readonly requireCheckIn: boolean;
+  readonly checkInInterval: string | null;
+  readonly checkInIntervalCount: number | null;
+  readonly requireHeartbeat: boolean;
+  readonly heartbeatDuration: number | null;
+}
+
+export interface License {
+  readonly id: string;
+  readonly accountId: string;
+  readonly policyId: string;
+  readonly productId: string;
+  readonly ownerId: string | null;
+  readonly groupId: string | null;
+  readonly name: string | null;
+  readonly key: string;
+  readonly expiry: number | null;
+  readonly uses: number;
+  readonly suspended: boolean;
+  readonly protected: boolean | null;
+  /** Per-license overrides of the policy limits (null = inherit). */
+  readonly overrides: LicenseOverrides;
+  readonly lastValidatedAt: number | null;
+  readonly lastValidatedVersion: string | null;
+  readonly lastCheckOutAt: number | null;
+  readonly lastCheckInAt: number | null;
+  readonly metadata: Metadata;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface LicenseOverrides {
+  readonly maxMachines: number | null;
+  readonly maxProcesses: number | null;
+  readonly maxUsers: number | null;
+  readonly maxCores: number | null;
+  readonly maxMemory: number | null;
+  readonly maxDisk: number | null;
+  readonly maxUses: number | null;
+}
+
+export interface User {
+  readonly id: string;
+  readonly accountId: string;
+  readonly groupId: string | null;
+  readonly email: string;
+  readonly firstName: string | null;
+  readonly lastName: string | null;
+  /** `admin` or `user` (Keygen role names, dasherized). */
+  readonly role: string;
+  readonly bannedAt: number | null;
+  readonly metadata: Metadata;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface Group {
+  readonly id: string;
+  readonly accountId: string;
+  readonly name: string;
+  readonly maxLicenses: number | null;
+  readonly maxMachines: number | null;
+  readonly maxUsers: number | null;
+  readonly metadata: Metadata;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface Entitlement {
+  readonly id: string;
+  readonly accountId: string;
+  readonly name: string;
+  readonly code: string;
+  readonly metadata: Metadata;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** Keygen's token kinds; `activation-token` is a license token (`activ-…`). */
+export type TokenKind = 'admin-token' | 'product-token' | 'activation-token' | 'user-token';
+export type TokenBearerType = 'users' | 'products' | 'licenses';
+
+export interface Token {
+  readonly id: string;
+  readonly accountId: string;
+  readonly bearerType: TokenBearerType;
+  readonly bearerId: string;
+  readonly kind: TokenKind;
+  readonly name: string | null;
+  readonly expiry: number | null;
+  readonly maxActivations: number | null;
+  readonly activations: number;
+  readonly maxDeactivations: number | null;
+  readonly deactivations: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface Machine {
+  readonly id: string;
+  readonly accountId: string;
+  readonly licenseId: string;
+  readonly policyId: string;
+  readonly productId: string;
+  readonly ownerId: string | null;
+  readonly fingerprint: string;
+  readonly name: string | null;
+  readonly ip: string | null;
+  readonly hostname: string | null;
+  readonly platform: string | null;
+  readonly cores: number | null;
+  readonly memory: number | null;
+  readonly disk: number | null;
+  readonly maxProcessesOverride: number | null;
+  readonly lastHeartbeatAt: number | null;
+  readonly lastDeathEventAt: number | null;
+  readonly lastCheckOutAt: number | null;
+  readonly metadata: Metadata;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
