@@ -8,7 +8,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type * as PortableEntry from '../../src/license-file/portable-entry.js';
 import { readVector } from '../support/vectors.js';
+
+type PortableBundle = typeof PortableEntry;
 
 const bundleUrl = new URL('../../dist/verify/tessera-verify.js', import.meta.url);
 const CHROMIUM = '/usr/bin/chromium';
@@ -32,7 +35,7 @@ describe('portable verifier bundle', () => {
   });
 
   it('verifies a real machine file when imported in Node as an ES module', async () => {
-    const bundle = (await import(bundleUrl.href)) as typeof import('../../src/license-file/portable-entry.js');
+    const bundle = (await import(bundleUrl.href)) as PortableBundle;
     const dir = 'demo-machine-rust-2023';
     const key = await bundle.importPublicKey(readVector(dir, 'public_key_ed25519.hex').toString());
     if (!key.ok) throw new Error(key.code);
