@@ -1,0 +1,89 @@
+/** Entitlements and their attachment to policies and licenses. */
+import { randomUUID } from 'node:crypto';
+import type { Entitlement, Metadata } from '../domain/types.js';
+import type { Db } from './database.js';
+import { selectSlice, type Slice, type Window } from './paging.js';
+import { toMetadata, type Row } from './rows.js';
+
+function toEntitlement(row: Row): Entitlement {
+  return {
+    id: String(row.id),
+    accountId: String(row.account_id),
+    name: String(row.name),
+    code: String(row.code),
+    metadata: toMetadata(row.metadata),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+/** SQL for "entitlements a license has": its policy's plus its own (Keygen's License#entitlements). */
+const OF_LICENSE = `t.id IN (SELECT entitlement_id FROM policy_entitlements WHERE policy_id = (SELECT policy_id FROM licenses WHERE id = @license)
+                    UNION SELECT entitlement_id FROM license_entitlements WHERE license_id = @license)`;
+
+/** Repository of entitlements. */
+export class EntitlementsRepo {
+  private readonly byId;
+  private readonly byCode;
+  private readonly insert;
+  private readonly attachPolicy;
+  private readonly attachLicense;
+
+  constructor(private readonly db: Db) {
+    this.byId = db.prepare('SELECT * FROM entitlements WHERE account_id = ? AND id = ?');
+    this.byCode = db.prepare('SELECT * FROM entitlements WHERE account_id = ? AND code = ?');
+    this.insert = db.prepare(
+      `INSERT INTO entitlements (id, account_id, name, code, metadata, created_at, updated_at)
+       VALUES (@id, @account_id, @name, @code, @metadata, @now, @now)`,
+    );
+    this.attachPolicy = db.prepare(
+      'INSERT OR IGNORE INTO policy_entitlements (policy_id, entitlement_id, account_id, created_at) VALUES (?, ?, ?, ?)',
+    );
+    this.attachLicense = db.prepare(
+      'INSERT OR IGNORE INTO license_entitlements (license_id, entitlement_id, account_id, created_at) VALUES (?, ?, ?, ?)',
+    );
+  }
+
+  create(accountId: string, input: { name: string; code: string; metadata?: Metadata }, now: number): Entitlement {
+    const id = randomUUID();
+    this.insert.run({ id, account_id: accountId, name: input.name, code: input.code, metadata: JSON.stringify(input.metadata ?? {}), now });
+    return this.findById(accountId, id) as Entitlement;
+  }
+
+  findById(accountId: string, id: string): Entitlement | null {
+    const row = this.byId.get(accountId, id) as Row | undefined;
+    return row ? toEntitlement(row) : null;
+  }
+
+  findByCode(accountId: string, code: string): Entitlement | null {
+    const row = this.byCode.get(accountId, code) as Row | undefined;
+    return row ? toEntitlement(row) : null;
+  }
+
+  /** Newest first; `licenseId` keeps the entitlements that license has (policy's and its own). */
+  list(accountId: string, window: Window, filter: { licenseId?: string | undefined } = {}): Slice<Entitlement> {
+    const where = filter.licenseId === undefined ? '' : ` AND ${OF_LICENSE}`;
+    return selectSlice(
+      this.db,
+      { from: `FROM entitlements t WHERE t.account_id = @account${where}`, params: { account: accountId, license: filter.licenseId } },
+      window,
+      toEntitlement,
+    );
+  }
+
+  /** The codes a license is entitled to, sorted (for validation scopes and license files). */
+  codesForLicense(licenseId: string): string[] {
+    const rows = this.db.prepare(`SELECT t.code FROM entitlements t WHERE ${OF_LICENSE} ORDER BY t.code`).all({ license: licenseId }) as Row[];
+    return rows.map((row) => String(row.code));
+  }
+
+  /** Attaches to a policy (idempotent). */
+  attachToPolicy(accountId: string, policyId: string, entitlementId: string, now: number): void {
+    this.attachPolicy.run(policyId, entitlementId, accountId, now);
+  }
+
+  /** Attaches to a single license (idempotent). */
+  attachToLicense(accountId: string, licenseId: string, entitlementId: string, now: number): void {
+    this.attachLicense.run(licenseId, entitlementId, accountId, now);
+  }
+}
