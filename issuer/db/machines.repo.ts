@@ -1,6 +1,6 @@
 /**
- * Machines, minimal: enough for license filters and counts. Activation, heartbeats and
- * check-out are for the machine routes to add on top.
+ * Machines and their components: lookups by id or fingerprint, a license's machines (for
+ * validation and the seat list), counts. Writes beyond `create` belong to the machine routes.
  */
 import { randomUUID } from 'node:crypto';
 import type { Machine, Metadata } from '../domain/types.js';
@@ -52,10 +52,16 @@ export class MachinesRepo {
   private readonly byIdOnly;
   private readonly insert;
   private readonly countFor;
+  private readonly byFingerprint;
+  private readonly forLicense;
+  private readonly componentsOf;
 
   constructor(db: Db) {
     this.byId = db.prepare('SELECT * FROM machines WHERE account_id = ? AND id = ?');
     this.byIdOnly = db.prepare('SELECT * FROM machines WHERE id = ?');
+    this.byFingerprint = db.prepare('SELECT * FROM machines WHERE account_id = ? AND fingerprint = ? ORDER BY created_at, id');
+    this.forLicense = db.prepare('SELECT * FROM machines WHERE license_id = ? ORDER BY created_at, id');
+    this.componentsOf = db.prepare('SELECT fingerprint FROM components WHERE machine_id = ? ORDER BY created_at, id');
     this.countFor = db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(cores), 0) AS cores FROM machines WHERE license_id = ?');
     this.insert = db.prepare(
       `INSERT INTO machines (id, account_id, license_id, policy_id, product_id, owner_id, fingerprint, name, ip, hostname, platform,
@@ -99,5 +105,28 @@ export class MachinesRepo {
   countForLicense(licenseId: string): { count: number; cores: number } {
     const row = this.countFor.get(licenseId) as { n: number; cores: number };
     return { count: Number(row.n), cores: Number(row.cores) };
+  }
+
+  /**
+   * A machine by UUID, else by fingerprint (Keygen's `:id` accepts both). Fingerprints are
+   * unique per license only, so `licenseId` narrows a fingerprint lookup to one license; without
+   * it the oldest machine with that fingerprint wins.
+   */
+  findByIdOrFingerprint(accountId: string, identifier: string, licenseId?: string): Machine | null {
+    const byId = this.findById(accountId, identifier.toLowerCase());
+    if (byId !== null && (licenseId === undefined || byId.licenseId === licenseId)) return byId;
+    const rows = this.byFingerprint.all(accountId, identifier) as Row[];
+    const row = licenseId === undefined ? rows[0] : rows.find((candidate) => candidate.license_id === licenseId);
+    return row ? toMachine(row) : null;
+  }
+
+  /** Every machine of a license, oldest first. */
+  allForLicense(licenseId: string): Machine[] {
+    return (this.forLicense.all(licenseId) as Row[]).map(toMachine);
+  }
+
+  /** Fingerprints of a machine's components, oldest first. */
+  componentFingerprints(machineId: string): string[] {
+    return (this.componentsOf.all(machineId) as { fingerprint: string }[]).map((row) => row.fingerprint);
   }
 }
