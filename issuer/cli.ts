@@ -89,6 +89,8 @@ export async function runIssuerCli(argv: readonly string[], io: IssuerIo): Promi
     );
   }
 
+  // Listen for signals before anything is printed: a supervisor may signal as soon as it reads the start line.
+  const signalled = io.untilSignal();
   let issuer: IssuerHandle;
   try {
     issuer = await startIssuer({
@@ -111,7 +113,7 @@ export async function runIssuerCli(argv: readonly string[], io: IssuerIo): Promi
     licenses: issuer.licenses,
   };
   io.stdout(`${JSON.stringify(startLine)}\n`);
-  await io.untilSignal();
+  await signalled;
   await issuer.close();
   return 0;
 }

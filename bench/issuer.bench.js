@@ -1,0 +1,126 @@
+// Issuer benches: signed validate-key and machine activation throughput and p99 latency at 50
+// concurrent connections on loopback. The issuer runs as the product runs it (`tessera-issuer
+// serve` in its own process, in-memory database); autocannon loads it from this process.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+import { round } from './measure.js';
+
+const BIN = new URL('../bin/tessera-issuer.js', import.meta.url);
+const CONNECTIONS = 50;
+const DURATION_S = 10;
+const JSON_API = 'application/vnd.api+json';
+
+/** Starts `tessera-issuer serve` and resolves with its start line and a stop function. */
+async function startIssuer() {
+  const child = spawn(process.execPath, [BIN.pathname, 'serve', '--db', ':memory:'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  const [line] = await Promise.race([
+    once(lines, 'line'),
+    once(child, 'exit').then(([code]) => {
+      throw new Error(`tessera-issuer exited with ${code} before listening`);
+    }),
+  ]);
+  lines.close();
+  const started = JSON.parse(line);
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  };
+  return { ...started, stop };
+}
+
+/** An admin request to the issuer; throws unless the status is the expected one. */
+async function admin(issuer, method, path, body, expected) {
+  const response = await fetch(`${issuer.url}/v1/accounts/${issuer.account}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${issuer.adminToken}`, 'Content-Type': JSON_API, Accept: JSON_API },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (response.status !== expected) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
+
+/** A product, an unlimited floating policy and one license for the load. */
+async function provision(issuer) {
+  const product = await admin(issuer, 'POST', '/products', { data: { type: 'products', attributes: { name: 'Bench' } } }, 201);
+  const policy = await admin(
+    issuer,
+    'POST',
+    '/policies',
+    {
+      data: {
+        type: 'policies',
+        attributes: { name: 'Bench floating', floating: true, maxMachines: null, authenticationStrategy: 'MIXED' },
+        relationships: { product: { data: { type: 'products', id: product.data.id } } },
+      },
+    },
+    201,
+  );
+  const license = await admin(
+    issuer,
+    'POST',
+    '/licenses',
+    { data: { type: 'licenses', relationships: { policy: { data: { type: 'policies', id: policy.data.id } } } } },
+    201,
+  );
+  return { productId: product.data.id, license: license.data };
+}
+
+/** Runs autocannon and turns its result into bench records; any non-2xx or error fails the bench. */
+async function load(name, options) {
+  const result = await autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...options });
+  const bad = result.non2xx + result.errors + result.timeouts;
+  if (bad > 0) throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+  return [
+    { bench: `${name}.throughput`, value: round(result.requests.average), unit: 'requests/s', connections: CONNECTIONS, seconds: DURATION_S },
+    { bench: `${name}.p99`, value: result.latency.p99, unit: 'ms', connections: CONNECTIONS },
+  ];
+}
+
+async function validateKeyBench() {
+  const issuer = await startIssuer();
+  try {
+    const { productId, license } = await provision(issuer);
+    const url = `${issuer.url}/v1/accounts/${issuer.account}/licenses/actions/validate-key`;
+    const body = JSON.stringify({ meta: { key: license.attributes.key, scope: { product: productId }, nonce: 1 } });
+    const headers = { 'Content-Type': JSON_API, Accept: JSON_API };
+    // One checked request first: the load must measure signed answers of the real decision.
+    const probe = await fetch(url, { method: 'POST', headers, body });
+    const document = await probe.json();
+    if (probe.status !== 200 || probe.headers.get('keygen-signature') === null || typeof document.meta?.code !== 'string') {
+      throw new Error(`validate-key probe: ${probe.status} ${JSON.stringify(document).slice(0, 300)}`);
+    }
+    return await load('issuer.validate-key', { url, method: 'POST', headers, body });
+  } finally {
+    await issuer.stop();
+  }
+}
+
+async function activationBench() {
+  const issuer = await startIssuer();
+  try {
+    const { license } = await provision(issuer);
+    const url = `${issuer.url}/v1/accounts/${issuer.account}/machines`;
+    // Every activation needs a fresh fingerprint: autocannon replaces [<id>] per request.
+    const body = JSON.stringify({
+      data: {
+        type: 'machines',
+        attributes: { fingerprint: 'bench-[<id>]', platform: 'linux', cores: 2 },
+        relationships: { license: { data: { type: 'licenses', id: license.id } } },
+      },
+    });
+    const headers = { 'Content-Type': JSON_API, Accept: JSON_API, Authorization: `License ${license.attributes.key}` };
+    return await load('issuer.machine-activation', { url, method: 'POST', headers, body, idReplacement: true });
+  } finally {
+    await issuer.stop();
+  }
+}
+
+export const benches = [
+  { name: 'issuer.validate-key', run: validateKeyBench },
+  { name: 'issuer.machine-activation', run: activationBench },
+];
