@@ -11,7 +11,7 @@ online or fully offline.
 Commands:
   verify FILE|FOLDER   verify a license or machine file offline (signature, decryption, claims)
   fingerprint          print this machine's fingerprint and components
-  start                what "npm start" runs: this machine's identity and the next steps
+  start                what "npm start" runs: the embedded local issuer with demo license keys
 
 Run "tessera <command> --help" for a command's options. Every command accepts --json.
 `;
