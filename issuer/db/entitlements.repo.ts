@@ -86,4 +86,30 @@ export class EntitlementsRepo {
   attachToLicense(accountId: string, licenseId: string, entitlementId: string, now: number): void {
     this.attachLicense.run(licenseId, entitlementId, accountId, now);
   }
+
+  /** Whether the policy grants the entitlement (so every license of the policy has it). */
+  grantedByPolicy(policyId: string, entitlementId: string): boolean {
+    return this.db.prepare('SELECT 1 FROM policy_entitlements WHERE policy_id = ? AND entitlement_id = ?').get(policyId, entitlementId) !== undefined;
+  }
+
+  /** When the entitlement was attached to the license itself; null when it is not (policy grants do not count). */
+  licenseAttachedAt(licenseId: string, entitlementId: string): number | null {
+    const row = this.db
+      .prepare('SELECT created_at FROM license_entitlements WHERE license_id = ? AND entitlement_id = ?')
+      .get(licenseId, entitlementId) as Row | undefined;
+    return row ? Number(row.created_at) : null;
+  }
+
+  /** Removes the license's own attachment (policy grants are untouched). */
+  detachFromLicense(licenseId: string, entitlementId: string): void {
+    this.db.prepare('DELETE FROM license_entitlements WHERE license_id = ? AND entitlement_id = ?').run(licenseId, entitlementId);
+  }
+
+  /** One entitlement the license has (its policy's or its own); null otherwise. */
+  findForLicense(accountId: string, licenseId: string, id: string): Entitlement | null {
+    const row = this.db
+      .prepare(`SELECT t.* FROM entitlements t WHERE t.account_id = @account AND t.id = @id AND ${OF_LICENSE}`)
+      .get({ account: accountId, id, license: licenseId }) as Row | undefined;
+    return row ? toEntitlement(row) : null;
+  }
 }

@@ -198,4 +198,35 @@ export class LicensesRepo {
   attachUser(license: License, userId: string, now: number): void {
     this.attach.run(license.id, userId, license.accountId, now);
   }
+
+  /** When `userId` was attached to the license (not as its owner); null when it is not attached. */
+  userAttachedAt(licenseId: string, userId: string): number | null {
+    const row = this.db.prepare('SELECT created_at FROM license_users WHERE license_id = ? AND user_id = ?').get(licenseId, userId) as Row | undefined;
+    return row ? Number(row.created_at) : null;
+  }
+
+  /**
+   * Detaches a user. The machines that user owns under this license keep running but lose
+   * their owner, as Keygen's `LicenseUser#nullify_machines_for_user` does.
+   */
+  detachUser(license: License, userId: string): void {
+    this.db.prepare('DELETE FROM license_users WHERE license_id = ? AND user_id = ?').run(license.id, userId);
+    this.db.prepare('UPDATE machines SET owner_id = NULL WHERE license_id = ? AND owner_id = ?').run(license.id, userId);
+  }
+
+  /**
+   * Moves a license to another policy (and that policy's product). Machines carry denormalized
+   * copies of both ids, so they move with it; `expiry` is the one the transfer strategy chose.
+   */
+  transferPolicy(license: License, target: { policyId: string; productId: string; expiry: number | null }, now: number): License {
+    this.db
+      .prepare('UPDATE machines SET policy_id = @policy, product_id = @product WHERE license_id = @license')
+      .run({ policy: target.policyId, product: target.productId, license: license.id });
+    return this.update(license, { policyId: target.policyId, productId: target.productId, expiry: target.expiry }, now);
+  }
+
+  /** Number of licenses in a group (for the group's `maxLicenses`). */
+  countInGroup(groupId: string): number {
+    return Number((this.db.prepare('SELECT COUNT(*) AS n FROM licenses WHERE group_id = ?').get(groupId) as { n: number }).n);
+  }
 }

@@ -1,11 +1,15 @@
 /**
- * Machines and their components: lookups by id or fingerprint, a license's machines (for
- * validation and the seat list), counts. Writes beyond `create` belong to the machine routes.
+ * Machines and their components: lookups by id or fingerprint (optionally within a bearer's
+ * scope), a license's machines and their usage (for validation, limits and the seat list), the
+ * list query, fingerprint uniqueness at each of Keygen's scopes, updates and deletes.
  */
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_HEARTBEAT_DURATION_SECONDS } from '../domain/license-status.js';
+import type { MachineFilter } from '../domain/machine-filter.js';
 import type { Machine, Metadata } from '../domain/types.js';
 import type { Db } from './database.js';
-import { toMetadata, toNullableNumber, toNullableString, type Row } from './rows.js';
+import { selectSlice, type Filtered, type Slice, type Window } from './paging.js';
+import { assignments, toMetadata, toNullableNumber, toNullableString, type Row } from './rows.js';
 
 function toMachine(row: Row): Machine {
   return {
@@ -35,6 +39,8 @@ function toMachine(row: Row): Machine {
 
 /** What a new machine is made of; the license supplies policy, product and owner. */
 export interface NewMachine {
+  /** A client-chosen UUID (lowercase); random when absent. */
+  readonly id?: string;
   readonly fingerprint: string;
   readonly name?: string | null;
   readonly ip?: string | null;
@@ -44,31 +50,92 @@ export interface NewMachine {
   readonly memory?: number | null;
   readonly disk?: number | null;
   readonly metadata?: Metadata;
+  /** Set at creation under the FROM_CREATION heartbeat basis. */
+  readonly lastHeartbeatAt?: number | null;
 }
+
+/** A component attached to a new machine. */
+export interface NewComponent {
+  readonly fingerprint: string;
+  readonly name: string;
+  readonly metadata?: Metadata;
+}
+
+/** Columns a machine update may change, by domain field name. */
+const UPDATABLE = {
+  name: 'name',
+  ip: 'ip',
+  hostname: 'hostname',
+  platform: 'platform',
+  cores: 'cores',
+  memory: 'memory',
+  disk: 'disk',
+  metadata: 'metadata',
+  lastHeartbeatAt: 'last_heartbeat_at',
+  lastDeathEventAt: 'last_death_event_at',
+} as const;
+
+/** A partial update, by domain field name. */
+export type MachineChanges = Partial<Pick<Machine, keyof typeof UPDATABLE>>;
+
+/** Where a fingerprint must be unique (a policy's machine or component uniqueness strategy). */
+export type UniquenessScope =
+  | { readonly kind: 'account' }
+  | { readonly kind: 'product'; readonly productId: string }
+  | { readonly kind: 'policy'; readonly policyId: string }
+  | { readonly kind: 'license'; readonly licenseId: string };
+
+/** Totals over a license's machines: the inputs of its machine, core, memory and disk limits. */
+export interface MachineUsage {
+  readonly count: number;
+  readonly cores: number;
+  readonly memory: number;
+  readonly disk: number;
+}
+
+/** Which machines heartbeat culling looks at: one license's, or a whole account's. */
+export type CullScope = { readonly licenseId: string } | { readonly accountId: string };
+
+/** Which machines a bearer may see: a product's, a license's, or (neither set) the whole account. */
+export interface MachineScope {
+  readonly productId?: string;
+  readonly licenseId?: string;
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Repository of machines. */
 export class MachinesRepo {
   private readonly byId;
   private readonly byIdOnly;
   private readonly insert;
-  private readonly countFor;
+  private readonly insertComponent;
+  private readonly usageFor;
   private readonly byFingerprint;
   private readonly forLicense;
   private readonly componentsOf;
+  private readonly remove;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.byId = db.prepare('SELECT * FROM machines WHERE account_id = ? AND id = ?');
     this.byIdOnly = db.prepare('SELECT * FROM machines WHERE id = ?');
-    this.byFingerprint = db.prepare('SELECT * FROM machines WHERE account_id = ? AND fingerprint = ? ORDER BY created_at, id');
-    this.forLicense = db.prepare('SELECT * FROM machines WHERE license_id = ? ORDER BY created_at, id');
-    this.componentsOf = db.prepare('SELECT fingerprint FROM components WHERE machine_id = ? ORDER BY created_at, id');
-    this.countFor = db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(cores), 0) AS cores FROM machines WHERE license_id = ?');
+    this.byFingerprint = db.prepare('SELECT * FROM machines WHERE account_id = ? AND fingerprint = ? ORDER BY created_at, rowid');
+    this.forLicense = db.prepare('SELECT * FROM machines WHERE license_id = ? ORDER BY created_at, rowid');
+    this.componentsOf = db.prepare('SELECT fingerprint FROM components WHERE machine_id = ? ORDER BY created_at, rowid');
+    this.usageFor = db.prepare(
+      'SELECT COUNT(*) AS n, COALESCE(SUM(cores), 0) AS cores, COALESCE(SUM(memory), 0) AS memory, COALESCE(SUM(disk), 0) AS disk FROM machines WHERE license_id = ?',
+    );
+    this.remove = db.prepare('DELETE FROM machines WHERE id = ?');
     this.insert = db.prepare(
       `INSERT INTO machines (id, account_id, license_id, policy_id, product_id, owner_id, fingerprint, name, ip, hostname, platform,
-                            cores, memory, disk, metadata, created_at, updated_at)
+                            cores, memory, disk, last_heartbeat_at, metadata, created_at, updated_at)
        SELECT @id, l.account_id, l.id, l.policy_id, l.product_id, l.owner_id, @fingerprint, @name, @ip, @hostname, @platform,
-              @cores, @memory, @disk, @metadata, @now, @now
+              @cores, @memory, @disk, @last_heartbeat_at, @metadata, @now, @now
        FROM licenses l WHERE l.id = @license_id`,
+    );
+    this.insertComponent = db.prepare(
+      `INSERT INTO components (id, account_id, machine_id, fingerprint, name, metadata, created_at, updated_at)
+       VALUES (@id, @account_id, @machine_id, @fingerprint, @name, @metadata, @now, @now)`,
     );
   }
 
@@ -77,7 +144,7 @@ export class MachinesRepo {
    * (the schema's UNIQUE constraint); wider uniqueness is the caller's to check.
    */
   create(licenseId: string, input: NewMachine, now: number): Machine {
-    const id = randomUUID();
+    const id = input.id ?? randomUUID();
     const result = this.insert.run({
       id,
       license_id: licenseId,
@@ -89,6 +156,7 @@ export class MachinesRepo {
       cores: input.cores ?? null,
       memory: input.memory ?? null,
       disk: input.disk ?? null,
+      last_heartbeat_at: input.lastHeartbeatAt ?? null,
       metadata: JSON.stringify(input.metadata ?? {}),
       now,
     });
@@ -96,15 +164,41 @@ export class MachinesRepo {
     return toMachine(this.byIdOnly.get(id) as Row);
   }
 
+  /** Attaches components to a machine, in order. Throws on a duplicate fingerprint within the machine. */
+  addComponents(machine: Machine, components: readonly NewComponent[], now: number): void {
+    for (const component of components) {
+      this.insertComponent.run({
+        id: randomUUID(),
+        account_id: machine.accountId,
+        machine_id: machine.id,
+        fingerprint: component.fingerprint,
+        name: component.name,
+        metadata: JSON.stringify(component.metadata ?? {}),
+        now,
+      });
+    }
+  }
+
   findById(accountId: string, id: string): Machine | null {
     const row = this.byId.get(accountId, id) as Row | undefined;
     return row ? toMachine(row) : null;
   }
 
+  /** Whether any machine, in any account, has this id (ids are primary keys across accounts). */
+  idTaken(id: string): boolean {
+    return this.byIdOnly.get(id) !== undefined;
+  }
+
   /** Machine count and total cores of a license (the `machines` relationship meta). */
   countForLicense(licenseId: string): { count: number; cores: number } {
-    const row = this.countFor.get(licenseId) as { n: number; cores: number };
-    return { count: Number(row.n), cores: Number(row.cores) };
+    const { count, cores } = this.usageForLicense(licenseId);
+    return { count, cores };
+  }
+
+  /** Machine count and total cores, memory and disk of a license. */
+  usageForLicense(licenseId: string): MachineUsage {
+    const row = this.usageFor.get(licenseId) as { n: number; cores: number; memory: number; disk: number };
+    return { count: Number(row.n), cores: Number(row.cores), memory: Number(row.memory), disk: Number(row.disk) };
   }
 
   /**
@@ -120,6 +214,19 @@ export class MachinesRepo {
     return row ? toMachine(row) : null;
   }
 
+  /**
+   * Like `findByIdOrFingerprint`, within a bearer's scope (Keygen's `FindByAliasService` over
+   * `authorized_scope`): a machine outside it is not found, even when another one in scope
+   * shares the fingerprint.
+   */
+  findInScope(accountId: string, identifier: string, scope: MachineScope): Machine | null {
+    const inScope = (machine: Machine): boolean =>
+      (scope.productId === undefined || machine.productId === scope.productId) && (scope.licenseId === undefined || machine.licenseId === scope.licenseId);
+    const byId = UUID_RE.test(identifier) ? this.findById(accountId, identifier.toLowerCase()) : null;
+    if (byId !== null && inScope(byId)) return byId;
+    return (this.byFingerprint.all(accountId, identifier) as Row[]).map(toMachine).find(inScope) ?? null;
+  }
+
   /** Every machine of a license, oldest first. */
   allForLicense(licenseId: string): Machine[] {
     return (this.forLicense.all(licenseId) as Row[]).map(toMachine);
@@ -129,4 +236,122 @@ export class MachinesRepo {
   componentFingerprints(machineId: string): string[] {
     return (this.componentsOf.all(machineId) as { fingerprint: string }[]).map((row) => row.fingerprint);
   }
+
+  /** Whether a machine in `scope` already has this fingerprint (Keygen's machine uniqueness strategies). */
+  fingerprintTaken(accountId: string, fingerprint: string, scope: UniquenessScope): boolean {
+    const { clause, value } = scopeClause(scope);
+    const sql = `SELECT 1 FROM machines m JOIN licenses l ON l.id = m.license_id WHERE m.account_id = ? AND m.fingerprint = ?${clause} LIMIT 1`;
+    return this.db.prepare(sql).get(...[accountId, fingerprint, ...value]) !== undefined;
+  }
+
+  /** Whether a component in `scope` already has this fingerprint (Keygen's component uniqueness strategies). */
+  componentFingerprintTaken(accountId: string, fingerprint: string, scope: UniquenessScope): boolean {
+    const { clause, value } = scopeClause(scope);
+    const sql = `SELECT 1 FROM components c JOIN machines m ON m.id = c.machine_id JOIN licenses l ON l.id = m.license_id
+                 WHERE c.account_id = ? AND c.fingerprint = ?${clause} LIMIT 1`;
+    return this.db.prepare(sql).get(...[accountId, fingerprint, ...value]) !== undefined;
+  }
+
+  /** Applies a partial update; bumps `updated` (as Keygen's `update!` does for pings and resets too). */
+  update(machine: Machine, changes: MachineChanges, now: number): Machine {
+    const row: Record<string, unknown> = { id: machine.id, updated_at: now };
+    const columns: string[] = ['updated_at'];
+    for (const [field, column] of Object.entries(UPDATABLE)) {
+      const value = (changes as Record<string, unknown>)[field];
+      if (value === undefined) continue;
+      columns.push(column);
+      row[column] = field === 'metadata' ? JSON.stringify(value ?? {}) : value;
+    }
+    this.db.prepare(`UPDATE machines SET ${assignments(columns)} WHERE id = @id`).run(row);
+    return toMachine(this.byIdOnly.get(machine.id) as Row);
+  }
+
+  /** Deletes machines by id (components and processes cascade); returns how many existed. */
+  delete(...machineIds: readonly string[]): number {
+    let removed = 0;
+    for (const id of machineIds) removed += this.remove.run(id).changes;
+    return removed;
+  }
+
+  /**
+   * Machines whose heartbeat the culling may end: their policy deactivates dead machines and
+   * they require a heartbeat (policy) or have started one. The caller decides which are dead.
+   */
+  cullCandidates(scope: CullScope): Machine[] {
+    const [column, value] = 'licenseId' in scope ? ['m.license_id', scope.licenseId] : ['m.account_id', scope.accountId];
+    const sql = `SELECT m.* FROM machines m JOIN policies p ON p.id = m.policy_id
+                 WHERE ${column} = ? AND p.heartbeat_cull_strategy = 'DEACTIVATE_DEAD'
+                   AND (p.require_heartbeat = 1 OR m.last_heartbeat_at IS NOT NULL)
+                 ORDER BY m.created_at, m.rowid`;
+    return (this.db.prepare(sql).all(value) as Row[]).map(toMachine);
+  }
+
+  /** Newest first, filtered (see `machine-filter.ts`). */
+  list(accountId: string, filter: MachineFilter, window: Window): Slice<Machine> {
+    return selectSlice(this.db, machineQuery(accountId, filter), window, toMachine);
+  }
+}
+
+function scopeClause(scope: UniquenessScope): { clause: string; value: string[] } {
+  switch (scope.kind) {
+    case 'account':
+      return { clause: '', value: [] };
+    case 'product':
+      return { clause: ' AND l.product_id = ?', value: [scope.productId] };
+    case 'policy':
+      return { clause: ' AND l.policy_id = ?', value: [scope.policyId] };
+    case 'license':
+      return { clause: ' AND l.id = ?', value: [scope.licenseId] };
+  }
+}
+
+/** Keygen's `alive`/`dead` scopes over the machine's policy (duration in seconds, 600 by default). */
+function statusCondition(status: NonNullable<MachineFilter['status']>): string {
+  const windowStart = `@now - COALESCE(p.heartbeat_duration, ${DEFAULT_HEARTBEAT_DURATION_SECONDS}) * 1000`;
+  const condition =
+    status === 'ALIVE'
+      ? `(t.last_heartbeat_at IS NULL AND (p.require_heartbeat = 0 OR t.created_at >= ${windowStart}))
+         OR (t.last_heartbeat_at IS NOT NULL AND t.last_heartbeat_at >= ${windowStart})`
+      : `(t.last_heartbeat_at IS NULL AND p.require_heartbeat = 1 AND t.created_at < ${windowStart})
+         OR (t.last_heartbeat_at IS NOT NULL AND t.last_heartbeat_at < ${windowStart})`;
+  return `EXISTS (SELECT 1 FROM policies p WHERE p.id = t.policy_id AND (${condition}))`;
+}
+
+/** `SELECT … FROM machines t WHERE …` for the filter; relationship filters go through the license, as Keygen's scopes do. */
+function machineQuery(accountId: string, filter: MachineFilter): Filtered {
+  const where: string[] = ['t.account_id = @account'];
+  const params: Record<string, unknown> = { account: accountId, now: filter.now };
+  let n = 0;
+  const bind = (value: unknown): string => {
+    const name = `p${n++}`;
+    params[name] = value;
+    return `@${name}`;
+  };
+  const uuid = (value: string, condition: (bound: string) => string): string => (UUID_RE.test(value) ? condition(bind(value.toLowerCase())) : '0');
+  const licensesWhere = (condition: string): string => `t.license_id IN (SELECT l.id FROM licenses l WHERE l.account_id = @account AND ${condition})`;
+  const userIds = (value: string): string =>
+    UUID_RE.test(value) ? `(${bind(value.toLowerCase())})` : `(SELECT id FROM users WHERE account_id = @account AND email = ${bind(value.toLowerCase())})`;
+
+  if (filter.none) where.push('0');
+  if (filter.scope?.productId !== undefined) where.push(`t.product_id = ${bind(filter.scope.productId)}`);
+  if (filter.scope?.licenseId !== undefined) where.push(`t.license_id = ${bind(filter.scope.licenseId)}`);
+  if (filter.licenseId !== undefined) where.push(uuid(filter.licenseId, (id) => `t.license_id = ${id}`));
+  if (filter.key !== undefined) where.push(licensesWhere(`l.key = ${bind(filter.key)}`));
+  if (filter.productId !== undefined) where.push(uuid(filter.productId, (id) => licensesWhere(`l.product_id = ${id}`)));
+  if (filter.policyId !== undefined) where.push(uuid(filter.policyId, (id) => licensesWhere(`l.policy_id = ${id}`)));
+  if (filter.groupId !== undefined) where.push(uuid(filter.groupId, (id) => licensesWhere(`l.group_id = ${id}`)));
+  for (const [column, value] of [
+    ['t.fingerprint', filter.fingerprint],
+    ['t.ip', filter.ip],
+    ['t.hostname', filter.hostname],
+  ] as const) {
+    if (value !== undefined) where.push(`${column} = ${bind(value)}`);
+  }
+  if (filter.owner !== undefined) where.push(`t.owner_id IN ${userIds(filter.owner)}`);
+  if (filter.user !== undefined) {
+    const users = userIds(filter.user);
+    where.push(licensesWhere(`(l.owner_id IN ${users} OR l.id IN (SELECT license_id FROM license_users WHERE user_id IN ${users}))`));
+  }
+  if (filter.status !== undefined) where.push(statusCondition(filter.status));
+  return { from: `FROM machines t WHERE ${where.join(' AND ')}`, params };
 }

@@ -21,6 +21,10 @@ function toUser(row: Row): User {
   };
 }
 
+/** SQL for "users of a license": its owner plus its attached users. */
+const OF_LICENSE = `(t.id = (SELECT owner_id FROM licenses WHERE id = @license)
+                    OR t.id IN (SELECT user_id FROM license_users WHERE license_id = @license))`;
+
 /** What a new user is made of. */
 export interface NewUser {
   readonly email: string;
@@ -95,6 +99,24 @@ export class UsersRepo {
       window,
       toUser,
     );
+  }
+
+  /** Newest first: a license's users, i.e. its owner plus the users attached to it (Keygen's `License#users`). */
+  listForLicense(accountId: string, licenseId: string, window: Window): Slice<User> {
+    return selectSlice(
+      this.db,
+      { from: `FROM users t WHERE t.account_id = @account AND ${OF_LICENSE}`, params: { account: accountId, license: licenseId } },
+      window,
+      toUser,
+    );
+  }
+
+  /** One of a license's users (owner or attached), by id or email; null otherwise. */
+  findForLicense(accountId: string, licenseId: string, idOrEmail: string): User | null {
+    const row = this.db
+      .prepare(`SELECT t.* FROM users t WHERE t.account_id = @account AND (t.id = @id OR t.email = @email) AND ${OF_LICENSE} LIMIT 1`)
+      .get({ account: accountId, license: licenseId, id: idOrEmail.toLowerCase(), email: idOrEmail.toLowerCase() }) as Row | undefined;
+    return row ? toUser(row) : null;
   }
 
   /** Whether the user owns or is attached to any license of the product. */

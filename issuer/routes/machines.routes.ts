@@ -1,4 +1,231 @@
-/** Placeholder: routes are added here. */
-import type { RouteDefinition } from '../http/context.js';
+/**
+ * `/machines`: activate, retrieve (by id or fingerprint), update, deactivate, list with filters,
+ * heartbeat ping and reset; and `/licenses/:id/machines` (a license's seats). After Keygen's
+ * `MachinesController`, `Machines::Actions::HeartbeatsController` and
+ * `Licenses::Relationships::MachinesController`. Dead machines are culled lazily before a
+ * license's machines are read or changed (see `domain/culling.ts`).
+ */
+import { z } from 'zod';
+import type { MachineScope } from '../db/machines.repo.js';
+import { cullDeadMachines, cullDeadMachinesInAccount } from '../domain/culling.js';
+import { pingHeartbeat, resetHeartbeat } from '../domain/heartbeat-actions.js';
+import { invalidRelationship } from '../domain/invalid.js';
+import { activateMachine, updateMachine, type MachineWrite } from '../domain/machine-activation.js';
+import { machineFilterFrom, type MachineFilter } from '../domain/machine-filter.js';
+import { normalizeMetadata } from '../domain/metadata.js';
+import type { License, Machine, Policy } from '../domain/types.js';
+import { bearerOf, created, noContent, ok, type RequestContext, type RouteDefinition } from '../http/context.js';
+import { accessDenied, ApiError, notFound, unprocessable } from '../http/errors.js';
+import { paginationLinks, parsePaging } from '../http/pagination.js';
+import { linkage, metadata, parseDocument, uuid } from '../http/params.js';
+import { authorize, licenseScope, productScope, type Action } from '../http/permissions.js';
+import { serializeMachine } from '../serializers/machine.serializer.js';
 
-export const routes: readonly RouteDefinition[] = [];
+const TYPE = z.enum(['machine', 'machines']);
+const TEXT = z.string().nullable().optional();
+const AMOUNT = z.int().nullable().optional();
+/** What any bearer may change (Keygen lets license bearers change only these). */
+const DESCRIPTIVE = { name: TEXT, ip: TEXT, hostname: TEXT, platform: TEXT };
+/** What admins and products may also set. */
+const RESOURCES = { cores: AMOUNT, memory: AMOUNT, disk: AMOUNT, metadata: metadata().optional() };
+const COMPONENT = z.strictObject({
+  type: z.enum(['component', 'components']),
+  attributes: z.strictObject({ fingerprint: z.string(), name: z.string(), metadata: metadata().optional() }),
+});
+const CREATE = z.strictObject({
+  data: z.strictObject({
+    type: TYPE,
+    id: uuid().optional(),
+    attributes: z.strictObject({ fingerprint: z.string(), ...DESCRIPTIVE, ...RESOURCES }),
+    relationships: z.strictObject({
+      license: linkage(['license', 'licenses']),
+      // Keygen's `accepts_nested_attributes_for :components, limit: 20`.
+      components: z.strictObject({ data: z.array(COMPONENT).max(20) }).optional(),
+    }),
+  }),
+});
+const UPDATE = z.strictObject({
+  data: z.strictObject({ type: TYPE, id: z.string().optional(), attributes: z.strictObject({ ...DESCRIPTIVE, ...RESOURCES }) }),
+});
+const UPDATE_BY_LICENSE = z.strictObject({
+  data: z.strictObject({ type: TYPE, id: z.string().optional(), attributes: z.strictObject(DESCRIPTIVE) }),
+});
+
+/** The bearer's view of the account's machines: a product its own, a license its own. */
+function scopeOf(ctx: RequestContext): MachineScope {
+  const productId = productScope(ctx.bearer);
+  const licenseId = licenseScope(ctx.bearer);
+  return { ...(productId === undefined ? {} : { productId }), ...(licenseId === undefined ? {} : { licenseId }) };
+}
+
+/**
+ * Finds `:id` (UUID or fingerprint) within the bearer's scope, after culling its license's dead
+ * machines; anything outside the scope, or culled, is a 404.
+ */
+function findMachine(ctx: RequestContext): Machine {
+  const id = ctx.params.id ?? '';
+  const found = ctx.store.machines.findInScope(ctx.account.id, id, scopeOf(ctx));
+  const culled = found !== null && cullDeadMachines(ctx.store, found.licenseId, ctx.now) > 0;
+  const machine = culled ? ctx.store.machines.findById(ctx.account.id, found.id) : found;
+  if (machine === null) throw notFound('machine', id);
+  return machine;
+}
+
+/**
+ * `authorize`, plus Keygen's `verify_permissions!` for license bearers: a license that is
+ * suspended, or whose owner is banned, may do nothing even with a valid license token.
+ */
+function authorizeMachine(ctx: RequestContext, action: Action, machine?: Pick<Machine, 'licenseId' | 'productId'>): void {
+  const bearer = bearerOf(ctx);
+  if (bearer.kind === 'license') {
+    const license = ctx.store.licenses.findById(ctx.account.id, bearer.id);
+    const owner = license?.ownerId ? ctx.store.users.findById(ctx.account.id, license.ownerId) : null;
+    if (license === null || license.suspended || (owner !== null && owner.bannedAt !== null)) throw accessDenied(true);
+  }
+  authorize(bearer, action, machine === undefined ? { type: 'none' } : { type: 'machine', machine });
+}
+
+/** Serializes with a per-request policy cache; `RESURRECTED` is the transient status of a reviving ping. */
+function presenter(ctx: RequestContext) {
+  const policies = new Map<string, Policy>();
+  return (machine: Machine, status?: 'RESURRECTED'): Record<string, unknown> => {
+    const resource = serializeMachine(machine, { ...ctx, policies });
+    if (status === undefined) return resource;
+    return { ...resource, attributes: { ...(resource.attributes as Record<string, unknown>), heartbeatStatus: status } };
+  };
+}
+
+function written(result: MachineWrite): Machine {
+  if (!result.ok) throw unprocessable('machines', result.failures);
+  return result.machine;
+}
+
+function createMachine(ctx: RequestContext) {
+  const { data } = parseDocument(CREATE, ctx.body);
+  const licenseId = data.relationships.license.data.id.toLowerCase();
+  const license = ctx.store.licenses.findById(ctx.account.id, licenseId);
+  // Keygen authorizes the new record before validating it: a missing license is 403 for
+  // anyone but an admin, who gets the 422.
+  authorizeMachine(ctx, 'machine.create', { licenseId, productId: license?.productId ?? '' });
+  if (license === null) throw unprocessable('machines', [invalidRelationship('license', 'must exist', 'not_found')]);
+  const policy = ctx.store.policies.findById(ctx.account.id, license.policyId) as Policy;
+  const { metadata: meta, ...attributes } = data.attributes;
+  const components = (data.relationships.components?.data ?? []).map(({ attributes: component }) => ({
+    ...component,
+    metadata: normalizeMetadata(component.metadata ?? {}),
+  }));
+  const request = {
+    ...attributes,
+    ...(data.id === undefined ? {} : { id: data.id.toLowerCase() }),
+    ...(meta === undefined ? {} : { metadata: normalizeMetadata(meta) }),
+    components,
+  };
+  const machine = written(activateMachine(ctx.store, license, policy, request, ctx.now));
+  return created({ data: presenter(ctx)(machine) }, `${ctx.base}/machines/${machine.id}`);
+}
+
+function updateMachineRoute(ctx: RequestContext) {
+  const machine = findMachine(ctx);
+  authorizeMachine(ctx, 'machine.update', machine);
+  const attributes: z.infer<typeof UPDATE>['data']['attributes'] =
+    ctx.bearer?.kind === 'license' ? parseDocument(UPDATE_BY_LICENSE, ctx.body).data.attributes : parseDocument(UPDATE, ctx.body).data.attributes;
+  const { metadata: meta, ...rest } = attributes;
+  const changes = { ...rest, ...(meta === undefined ? {} : { metadata: normalizeMetadata(meta) }) };
+  return ok({ data: presenter(ctx)(written(updateMachine(ctx.store, machine, changes, ctx.now))) });
+}
+
+/** Lists machines matching the query within `scope`, newest first, paginated like every Keygen list. */
+function listMachines(ctx: RequestContext, scope: MachineScope) {
+  const paging = parsePaging(ctx.query);
+  const filter: MachineFilter = { ...machineFilterFrom(ctx.query, ctx.now), scope };
+  const slice = ctx.store.machines.list(ctx.account.id, filter, paging.window);
+  const links = paginationLinks(ctx.path, ctx.query, paging, slice.total);
+  const present = presenter(ctx);
+  return ok({ data: slice.items.map((machine) => present(machine)), ...(links ? { links } : {}) });
+}
+
+/** Finds the license `:id` (UUID or key) within the bearer's scope; anything outside it is a 404. */
+function findLicense(ctx: RequestContext): License {
+  const id = ctx.params.id ?? '';
+  const license = ctx.store.licenses.findByIdOrKey(ctx.account.id, id);
+  const { productId, licenseId } = scopeOf(ctx);
+  if (license === null || (productId !== undefined && license.productId !== productId) || (licenseId !== undefined && license.id !== licenseId)) {
+    throw notFound('license', id);
+  }
+  return license;
+}
+
+function ping(ctx: RequestContext) {
+  const machine = findMachine(ctx);
+  authorizeMachine(ctx, 'machine.heartbeat.ping', machine);
+  const result = pingHeartbeat(ctx.store, machine, ctx.now);
+  switch (result.kind) {
+    case 'dead':
+      throw new ApiError(422, [{ title: 'Unprocessable entity', detail: 'is dead', code: 'MACHINE_HEARTBEAT_DEAD' }]);
+    case 'resurrected':
+      return ok({ data: presenter(ctx)(result.machine, 'RESURRECTED') });
+    case 'pinged':
+      return ok({ data: presenter(ctx)(result.machine) });
+  }
+}
+
+function reset(ctx: RequestContext) {
+  const machine = findMachine(ctx);
+  authorizeMachine(ctx, 'machine.heartbeat.reset', machine);
+  return ok({ data: presenter(ctx)(resetHeartbeat(ctx.store, machine, ctx.now)) });
+}
+
+/** Routes of the machine resource, its heartbeat actions, and a license's machine list. */
+export const routes: readonly RouteDefinition[] = [
+  { method: 'POST', path: '/machines', auth: 'required', handler: createMachine },
+  {
+    method: 'GET',
+    path: '/machines',
+    auth: 'required',
+    handler: (ctx) => {
+      authorizeMachine(ctx, 'machine.read');
+      const scope = scopeOf(ctx);
+      const license = scope.licenseId ?? machineFilterFrom(ctx.query, ctx.now).licenseId;
+      if (license !== undefined) cullDeadMachines(ctx.store, license.toLowerCase(), ctx.now);
+      else cullDeadMachinesInAccount(ctx.store, ctx.account.id, ctx.now);
+      return listMachines(ctx, scope);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/machines/:id',
+    auth: 'required',
+    handler: (ctx) => {
+      const machine = findMachine(ctx);
+      authorizeMachine(ctx, 'machine.read', machine);
+      return ok({ data: presenter(ctx)(machine) });
+    },
+  },
+  { method: 'PATCH', path: '/machines/:id', auth: 'required', handler: updateMachineRoute },
+  {
+    method: 'DELETE',
+    path: '/machines/:id',
+    auth: 'required',
+    handler: (ctx) => {
+      const machine = findMachine(ctx);
+      authorizeMachine(ctx, 'machine.delete', machine);
+      ctx.store.machines.delete(machine.id);
+      return noContent();
+    },
+  },
+  { method: 'POST', path: '/machines/:id/actions/ping', auth: 'required', handler: ping },
+  { method: 'POST', path: '/machines/:id/actions/ping-heartbeat', auth: 'required', handler: ping },
+  { method: 'POST', path: '/machines/:id/actions/reset', auth: 'required', handler: reset },
+  { method: 'POST', path: '/machines/:id/actions/reset-heartbeat', auth: 'required', handler: reset },
+  {
+    method: 'GET',
+    path: '/licenses/:id/machines',
+    auth: 'required',
+    handler: (ctx) => {
+      const license = findLicense(ctx);
+      authorizeMachine(ctx, 'machine.read', { licenseId: license.id, productId: license.productId });
+      cullDeadMachines(ctx.store, license.id, ctx.now);
+      return listMachines(ctx, { ...scopeOf(ctx), licenseId: license.id });
+    },
+  },
+];

@@ -1,0 +1,104 @@
+/**
+ * `tessera start` (what `npm start` runs) with no vendor configured: the embedded local issuer
+ * starts on loopback with the demo keys, keeps its database in the data folder, and stops
+ * cleanly on a signal.
+ */
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { verifyResponse } from '../../src/keygen/response-signature.js';
+import { parsePublicKey } from '../../src/license-file/public-key.js';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'tessera.js');
+const home = mkdtempSync(join(tmpdir(), 'tessera-start-'));
+const running: ChildProcessByStdio<null, Readable, Readable>[] = [];
+
+afterEach(() => {
+  for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+async function start(args: readonly string[]): Promise<{ child: ChildProcessByStdio<null, Readable, Readable>; lines: string[]; until: (pattern: RegExp) => Promise<void> }> {
+  const child = spawn(process.execPath, [BIN, 'start', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TESSERA_HOME: home } });
+  running.push(child);
+  const lines: string[] = [];
+  const waiting: { pattern: RegExp; resolve: () => void }[] = [];
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    lines.push(line);
+    for (const wait of waiting.filter((entry) => entry.pattern.test(line))) wait.resolve();
+  });
+  const until = (pattern: RegExp): Promise<void> =>
+    lines.some((line) => pattern.test(line))
+      ? Promise.resolve()
+      : Promise.race([
+          new Promise<void>((resolve) => waiting.push({ pattern, resolve })),
+          once(child, 'exit').then(([code]) => {
+            throw new Error(`tessera start exited with ${String(code)}: ${lines.join('\n')}`);
+          }),
+        ]);
+  return { child, lines, until };
+}
+
+describe('tessera start without a vendor configuration', () => {
+  it('--json: runs the local issuer with the demo keys; the printed configuration answers signed', async () => {
+    const { child, lines, until } = await start(['--json']);
+    await until(/^\{/);
+    const started = JSON.parse(lines[0] as string);
+    expect(started.issuer.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(started.issuer.database).toBe(join(home, 'issuer', 'issuer.db'));
+    expect(statSync(join(home, 'issuer')).mode & 0o777).toBe(0o700);
+    expect(started.config).toMatchObject({ apiUrl: started.issuer.url, account: started.issuer.account, publicKey: started.issuer.publicKey });
+    expect(started.licenses).toHaveLength(7);
+    expect(JSON.stringify(started)).not.toMatch(/admin-/);
+
+    const key = parsePublicKey(started.config.publicKey);
+    if (!key.ok) throw new Error('public key does not parse');
+    const url = new URL(`/v1/accounts/${started.config.account}/licenses/actions/validate-key`, started.config.apiUrl);
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/vnd.api+json', Accept: 'application/vnd.api+json' },
+      body: JSON.stringify({ meta: { key: started.licenses[0].key } }),
+    });
+    const body = Buffer.from(await response.arrayBuffer());
+    expect(response.status).toBe(200);
+    const verified = verifyResponse({ status: response.status, headers: response.headers, body }, { method: 'POST', url }, { publicKey: key.value, now: Date.now() });
+    expect(verified.ok).toBe(true);
+
+    child.kill('SIGTERM');
+    expect((await once(child, 'exit'))[0]).toBe(0);
+
+    // Same data folder, same account and keys.
+    const again = await start(['--json']);
+    await again.until(/^\{/);
+    const restarted = JSON.parse(again.lines[0] as string);
+    expect(restarted.issuer.account).toBe(started.issuer.account);
+    expect(restarted.licenses).toEqual(started.licenses);
+    again.child.kill('SIGINT');
+    expect((await once(again.child, 'exit'))[0]).toBe(0);
+  });
+
+  it('prints a summary for people: address, public key, demo keys by policy, how to stop', async () => {
+    const { child, lines, until } = await start([]);
+    await until(/Press Ctrl-C to stop/);
+    const text = lines.join('\n');
+    expect(text).toMatch(/embedded local issuer/);
+    expect(text).toMatch(/Licensing API {3}http:\/\/127\.0\.0\.1:\d+\/v1\/accounts\/[0-9a-f-]{36}/);
+    for (const policy of ['Node-locked', 'Floating (3 seats)', 'Suspended']) expect(text).toContain(policy);
+    expect(text).toMatch(/Suspended +\S+ +\(suspended/);
+    child.kill('SIGTERM');
+    expect((await once(child, 'exit'))[0]).toBe(0);
+  });
+
+  it('refuses a bad --port with exit 2', async () => {
+    const { child } = await start(['--port', 'x']);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    expect((await once(child, 'exit'))[0]).toBe(2);
+    expect(stderr).toMatch(/invalid --port "x"/);
+  });
+});
