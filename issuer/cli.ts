@@ -29,7 +29,8 @@ Options:
   -h, --help              show this help
 
 When listening, prints one JSON line to stdout:
-  {"url","account","publicKey","adminToken","config":{"apiUrl","account","product","publicKey"},"licenses":[…]}
+  {"url","account","publicKey","certificateKeys":{"ed25519","ecdsaP256","rsa2048"},"adminToken",
+   "config":{"apiUrl","account","product","publicKey"},"licenses":[…]}
 `;
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|\[::1\]|localhost)$/i;
@@ -108,6 +109,7 @@ export async function runIssuerCli(argv: readonly string[], io: IssuerIo): Promi
     url: issuer.url,
     account: issuer.account,
     publicKey: issuer.publicKey,
+    certificateKeys: issuer.certificateKeys,
     adminToken: issuer.adminToken,
     config: issuer.config,
     licenses: issuer.licenses,

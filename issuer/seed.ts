@@ -31,7 +31,8 @@ export interface SeededLicense {
  * a new admin token. Tokens are stored hashed, so every start mints one to print.
  */
 export function ensureAccount(store: Store, now: number): { account: Account; adminToken: string } {
-  const account = store.accounts.first() ?? store.accounts.create({ ...DEV_ACCOUNT, now });
+  const existing = store.accounts.first();
+  const account = existing === null ? store.accounts.create({ ...DEV_ACCOUNT, now }) : store.accounts.withCertificateKeys(existing);
   const admin =
     store.users.findByEmail(account.id, ADMIN_EMAIL) ??
     store.users.create(account.id, { email: ADMIN_EMAIL, firstName: 'Issuer', lastName: 'Admin', role: 'admin' }, now);

@@ -5,6 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { openDatabase } from './db/database.js';
 import { createStore, type Store } from './db/store.js';
+import { certificatePublicKeys, type CertificatePublicKeys } from './domain/checkout-keys.js';
 import { createIssuerServer } from './http/server.js';
 import { parseRateLimit, type RateLimitConfig } from './http/rate-limit.js';
 import { ensureAccount, seedDemo, type SeededLicense } from './seed.js';
@@ -45,6 +46,8 @@ export interface IssuerHandle {
   readonly account: string;
   /** Ed25519 public key, 64 hex characters: what clients pin to verify responses. */
   readonly publicKey: string;
+  /** Public keys of the certificate signing keys (Ed25519 hex, ECDSA P-256 and RSA-2048 SPKI PEM), for vendors to pin. */
+  readonly certificateKeys: CertificatePublicKeys;
   /** An admin token created at this start (tokens are stored hashed, so each start makes a new one). */
   readonly adminToken: string;
   readonly config: VendorConfig;
@@ -86,6 +89,7 @@ export async function startIssuer(options: StartOptions = {}): Promise<IssuerHan
       url,
       account: account.id,
       publicKey: account.publicKeyHex,
+      certificateKeys: certificatePublicKeys(account),
       adminToken,
       config: { apiUrl: url, account: account.id, product: seeded.productId, publicKey: account.publicKeyHex },
       licenses: seeded.licenses,

@@ -270,8 +270,16 @@ CREATE TABLE tokens (
 CREATE INDEX tokens_bearer ON tokens(bearer_type, bearer_id);
 `;
 
+const CERTIFICATE_KEYS = `
+-- Keygen signs certificates with one key per family: Ed25519 (the response key), ECDSA P-256
+-- and RSA-2048. Databases from before this migration get theirs at the next start.
+ALTER TABLE accounts ADD COLUMN ecdsa_private_key_pem TEXT;
+ALTER TABLE accounts ADD COLUMN rsa_private_key_pem TEXT;
+`;
+
 /** Every migration, oldest first. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'accounts, catalogue and licenses', sql: CORE_TABLES },
   { version: 2, name: 'machines, components, processes and tokens', sql: MACHINE_TABLES },
+  { version: 3, name: 'ECDSA and RSA certificate keys', sql: CERTIFICATE_KEYS },
 ];

@@ -62,15 +62,12 @@ export function certificatePayload(document: CertificateDocument, issued: number
   return JSON.stringify({ data: document.data, ...included, meta });
 }
 
-/**
- * Builds and signs a license file (no `machine`) or a machine file. Rejects only when the
- * account's signing key for the algorithm's family cannot be made (see `checkout-keys.ts`).
- */
-export async function issueCertificate(request: CertificateRequest): Promise<IssuedCertificate> {
+/** Builds and signs a license file (no `machine`) or a machine file. */
+export function issueCertificate(request: CertificateRequest): IssuedCertificate {
   const { account, license, machine, document, options, now } = request;
   const kind: CertificateKind = machine === undefined ? 'license' : 'machine';
   const expiry = certificateExpiry(now, options.ttl);
-  const signingKey = await certificateSigningKey(account, signingFamilyOf(options.algorithm));
+  const signingKey = certificateSigningKey(account, signingFamilyOf(options.algorithm));
   const certificate = signCertificate({
     kind,
     algorithm: options.algorithm,

@@ -2,22 +2,15 @@
  * The account keys that sign license and machine files, one per signing family, as Keygen
  * holds them (`ed25519_private_key`, `ecdsa_private_key`, and `private_key` for both RSA
  * suffixes; keygen-api `abstract_checkout_service.rb`). The Ed25519 key is the account's own,
- * the one that also signs responses. The account row has no ECDSA or RSA key, so those are made
- * on first use and kept in this process only: a restarted issuer signs with new ones.
+ * the one that also signs responses; the ECDSA P-256 and RSA-2048 keys are stored with the
+ * account (`AccountsRepo.withCertificateKeys`), so they survive restarts.
  */
-import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
-import { promisify } from 'node:util';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import type { KeyFamily } from '../../src/license-file/public-key.js';
 import type { Account } from './types.js';
 
-const generateKeyPairAsync = promisify(generateKeyPair);
-
-/** Keygen's RSA account keys are 2048 bits (protocol §1.2). */
-const RSA_BITS = 2048;
-
-/** Per account id and family; a promise so that concurrent first check-outs share one generation. */
-const generated = new Map<string, Promise<KeyObject>>();
-const accountKeys = new Map<string, KeyObject>();
+/** Parsed keys, per account id and family (parsing a PEM costs more than a signature). */
+const parsed = new Map<string, KeyObject>();
 
 /** The public halves a vendor pins to verify this account's certificates. */
 export interface CertificatePublicKeys {
@@ -29,43 +22,25 @@ export interface CertificatePublicKeys {
   readonly rsa2048: string;
 }
 
-function ed25519Key(account: Account): KeyObject {
-  let key = accountKeys.get(account.id);
+function pemOf(account: Account, family: KeyFamily): string {
+  const pem = family === 'ed25519' ? account.privateKeyPem : family === 'ecdsa-p256' ? account.ecdsaPrivateKeyPem : account.rsaPrivateKeyPem;
+  if (pem === null) throw new Error(`account ${account.id} has no ${family} certificate key (start the issuer to create it)`);
+  return pem;
+}
+
+/** The private key that signs `account`'s certificates of `family`. */
+export function certificateSigningKey(account: Account, family: KeyFamily): KeyObject {
+  const slot = `${account.id}:${family}`;
+  let key = parsed.get(slot);
   if (key === undefined) {
-    key = createPrivateKey({ key: account.privateKeyPem, format: 'pem' });
-    accountKeys.set(account.id, key);
+    key = createPrivateKey({ key: pemOf(account, family), format: 'pem' });
+    parsed.set(slot, key);
   }
   return key;
 }
 
-async function generate(family: Exclude<KeyFamily, 'ed25519'>): Promise<KeyObject> {
-  const pair =
-    family === 'rsa'
-      ? await generateKeyPairAsync('rsa', { modulusLength: RSA_BITS })
-      : await generateKeyPairAsync('ec', { namedCurve: 'prime256v1' });
-  return pair.privateKey;
-}
-
-/**
- * The private key that signs `account`'s certificates of `family`. Rejects only when the
- * platform cannot generate a key (a failed generation is forgotten, so the next call retries).
- */
-export async function certificateSigningKey(account: Account, family: KeyFamily): Promise<KeyObject> {
-  if (family === 'ed25519') return ed25519Key(account);
-  const slot = `${account.id}:${family}`;
-  let pending = generated.get(slot);
-  if (pending === undefined) {
-    pending = generate(family);
-    generated.set(slot, pending);
-    void pending.catch(() => generated.delete(slot));
-  }
-  return pending;
-}
-
-/** The public keys of every family (generating the missing ones), for vendors to pin. */
-export async function certificatePublicKeys(account: Account): Promise<CertificatePublicKeys> {
-  const pem = async (family: KeyFamily): Promise<string> =>
-    createPublicKey(await certificateSigningKey(account, family)).export({ format: 'pem', type: 'spki' }).toString();
-  const [ecdsaP256, rsa2048] = await Promise.all([pem('ecdsa-p256'), pem('rsa')]);
-  return { ed25519: account.publicKeyHex, ecdsaP256, rsa2048 };
+/** The public keys of every family, for vendors to pin. */
+export function certificatePublicKeys(account: Account): CertificatePublicKeys {
+  const spki = (family: KeyFamily): string => createPublicKey(certificateSigningKey(account, family)).export({ format: 'pem', type: 'spki' }).toString();
+  return { ed25519: account.publicKeyHex, ecdsaP256: spki('ecdsa-p256'), rsa2048: spki('rsa') };
 }

@@ -16,6 +16,10 @@ export interface Account {
   readonly publicKeyHex: string;
   /** PKCS8 PEM. A development issuer keeps it in its database file; never log it. */
   readonly privateKeyPem: string;
+  /** PKCS8 PEM of the ECDSA P-256 key for `…+ecdsa-p256` certificates (null until made). */
+  readonly ecdsaPrivateKeyPem: string | null;
+  /** PKCS8 PEM of the RSA-2048 key for `…+rsa-pss-sha256` and `…+rsa-sha256` certificates (null until made). */
+  readonly rsaPrivateKeyPem: string | null;
   readonly createdAt: number;
   readonly updatedAt: number;
 }

@@ -132,7 +132,9 @@ export function createIssuerServer(options: IssuerServerOptions): Server {
 /** Serializes, signs (when `signer` and an account are present) and writes a reply. */
 function write(res: ServerResponse, req: IncomingMessage, exchange: Exchange, reply: Reply, signer: ResponseSigner | null): void {
   if (res.headersSent) return;
-  const body = reply.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(reply.body), 'utf8');
+  // A string body is sent as is (a raw certificate download); anything else is a JSON document.
+  const body =
+    reply.body === undefined ? Buffer.alloc(0) : Buffer.from(typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body), 'utf8');
   const headers: Record<string, string> = {
     'Content-Type': `${contentTypeFor(req.headers.accept)}; charset=utf-8`,
     'Cache-Control': 'no-store, max-age=0',

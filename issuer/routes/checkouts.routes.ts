@@ -136,7 +136,7 @@ async function checkOutLicense(ctx: RequestContext): Promise<Reply> {
   authorizeIncludes(bearer, options.includes);
   const serializeContext = { ...ctx, policies: new Map([[policy.id, policy]]) };
   const document = licenseFileDocument(license, options.includes, serializeContext);
-  const file = await issueCertificate({ account: ctx.account, license, document, options, now: ctx.now });
+  const file = issueCertificate({ account: ctx.account, license, document, options, now: ctx.now });
   ctx.store.licenses.update(license, { lastCheckOutAt: ctx.now }, ctx.now);
   return ctx.method === 'GET' ? download(file, license.id) : ok({ data: serializeLicenseFile(file, ctx) });
 }
@@ -152,7 +152,7 @@ async function checkOutMachine(ctx: RequestContext): Promise<Reply> {
   authorizeIncludes(bearer, options.includes);
   const serializeContext = { ...ctx, policies: new Map([[policy.id, policy]]) };
   const document = machineFileDocument(machine, license, options.includes, serializeContext);
-  const file = await issueCertificate({ account: ctx.account, license, machine, document, options, now: ctx.now });
+  const file = issueCertificate({ account: ctx.account, license, machine, document, options, now: ctx.now });
   // Keygen also touches the machine's `last_check_out_at`; the machines repository has no write for it yet.
   return ctx.method === 'GET' ? download(file, machine.id) : ok({ data: serializeMachineFile(file, ctx) });
 }

@@ -7,8 +7,6 @@ import { certificatePublicKeys } from '../../issuer/domain/checkout-keys.js';
 import { resolveCheckoutOptions } from '../../issuer/domain/checkout-options.js';
 import { addKeygenDuration } from '../../issuer/domain/duration.js';
 import type { Account, License, Machine } from '../../issuer/domain/types.js';
-import type { RequestContext } from '../../issuer/http/context.js';
-import { routes } from '../../issuer/routes/checkouts.routes.js';
 import { parsePublicKey, type PinnedKey } from '../../src/license-file/public-key.js';
 import { ALGORITHMS, type Algorithm, type VerifyOptions } from '../../src/license-file/types.js';
 import { verifyLicenseFile } from '../../src/license-file/verify.js';
@@ -80,7 +78,7 @@ function expectBadRequest(response: ApiResponse, code: string | undefined, detai
 beforeAll(async () => {
   t = await startTestIssuer({ clock });
   account = store().accounts.findById(t.issuer.account) as Account;
-  const keys = await certificatePublicKeys(account);
+  const keys = certificatePublicKeys(account);
   pinned.set('ed25519', t.pinned);
   pinned.set('ecdsa-p256', pin(keys.ecdsaP256));
   pinned.set('rsa', pin(keys.rsa2048));
@@ -421,40 +419,20 @@ describe('GET …/actions/check-out', () => {
     }
   });
 
-  /** The route's reply itself (the body the server is to write as is). */
-  async function handlerReply(path: string, id: string, query: Record<string, string> = {}) {
-    const route = routes.find((candidate) => candidate.method === 'GET' && candidate.path === path);
-    if (route === undefined) throw new Error(`no route GET ${path}`);
-    const policy = store().policies.findById(account.id, license.policyId);
-    if (policy === null) throw new Error('no policy');
-    const ctx: RequestContext = {
-      requestId: 'test',
-      method: 'GET',
-      path,
-      query,
-      params: { id },
-      body: undefined,
-      headers: {},
-      account,
-      bearer: { kind: 'license', id: license.id, license, policy, token: null },
-      store: store(),
-      now: clock(),
-      base: t.base,
-    };
-    return route.handler(ctx);
-  }
-
-  it('answers the raw certificate text, which verifies (license and machine)', async () => {
+  it('sends the raw certificate text over the wire, which verifies (license and machine)', async () => {
     now = START;
-    const licenseReply = await handlerReply('/licenses/:id/actions/check-out', license.id, { encrypt: '1', include: 'entitlements' });
-    expect(typeof licenseReply.body).toBe('string');
-    const licenseFile = verified(licenseReply.body as string, 'aes-256-gcm+ed25519', { licenseKey: license.key });
+    const auth = `License ${license.key}`;
+    const licenseResponse = await t.request('GET', `${licensePath(license.id)}?encrypt=1&include=entitlements`, { auth });
+    expect(licenseResponse.status).toBe(200);
+    expect(licenseResponse.text.startsWith('-----BEGIN LICENSE FILE-----\n')).toBe(true);
+    const licenseFile = verified(licenseResponse.text, 'aes-256-gcm+ed25519', { licenseKey: license.key });
     expect(licenseFile.entitlements).toHaveLength(2);
     expect(licenseFile.meta.ttl).toBe(MONTH_TTL);
 
-    const machineReply = await handlerReply('/machines/:id/actions/check-out', machineA.fingerprint, { algorithm: 'base64+rsa-pss-sha256' });
-    expect(machineReply.headers).toEqual({ 'Content-Type': 'application/octet-stream', 'Content-Disposition': `attachment; filename="${machineA.id}.lic"` });
-    expect((machineReply.body as string).startsWith('-----BEGIN MACHINE FILE-----\n')).toBe(true);
-    expect(verified(machineReply.body as string, 'base64+rsa-pss-sha256', { fingerprint: machineA.fingerprint }).machine?.id).toBe(machineA.id);
+    const machineResponse = await t.request('GET', `${machinePath(machineA.fingerprint)}?algorithm=base64%2Brsa-pss-sha256`, { auth });
+    expect(machineResponse.status).toBe(200);
+    expect(machineResponse.headers.get('content-disposition')).toBe(`attachment; filename="${machineA.id}.lic"`);
+    expect(machineResponse.text.startsWith('-----BEGIN MACHINE FILE-----\n')).toBe(true);
+    expect(verified(machineResponse.text, 'base64+rsa-pss-sha256', { fingerprint: machineA.fingerprint }).machine?.id).toBe(machineA.id);
   });
 });

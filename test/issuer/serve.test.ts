@@ -45,7 +45,9 @@ afterAll(() => {
 describe('tessera-issuer serve', () => {
   it('prints one JSON start line with a ready vendor configuration and the demo license keys', async () => {
     const { child, line } = await serve(['--seed', 'demo']);
-    expect(Object.keys(line)).toEqual(['url', 'account', 'publicKey', 'adminToken', 'config', 'licenses']);
+    expect(Object.keys(line)).toEqual(['url', 'account', 'publicKey', 'certificateKeys', 'adminToken', 'config', 'licenses']);
+    expect(line.certificateKeys.ed25519).toBe(line.publicKey);
+    for (const pem of [line.certificateKeys.ecdsaP256, line.certificateKeys.rsa2048]) expect(parsePublicKey(pem).ok).toBe(true);
     expect(line.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(parsePublicKey(line.publicKey).ok).toBe(true);
     expect(line.config).toEqual({ apiUrl: line.url, account: line.account, product: expect.any(String), publicKey: line.publicKey });
@@ -76,6 +78,7 @@ describe('tessera-issuer serve', () => {
     const second = await serve(['--db', db, '--seed', 'demo']);
     expect(second.line.account).toBe(first.line.account);
     expect(second.line.publicKey).toBe(first.line.publicKey);
+    expect(second.line.certificateKeys).toEqual(first.line.certificateKeys);
     expect(second.line.licenses).toEqual(first.line.licenses);
     second.child.kill('SIGTERM');
     expect((await once(second.child, 'exit'))[0]).toBe(0);

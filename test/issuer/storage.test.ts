@@ -40,8 +40,27 @@ describe('database', () => {
     old.close();
     const upgraded = openDatabase(file);
     expect(schemaVersion(upgraded)).toBe(MIGRATIONS.at(-1)?.version);
-    expect(createStore(upgraded).accounts.findByIdOrSlug('kept')?.name).toBe('Kept');
+    const kept = createStore(upgraded).accounts.findByIdOrSlug('kept');
+    expect(kept?.name).toBe('Kept');
+    expect(kept?.ecdsaPrivateKeyPem).toBeNull();
     upgraded.close();
+  });
+
+  it('gives an account from before certificate keys its ECDSA and RSA keys once, then keeps them', () => {
+    const store = createStore(openDatabase(':memory:', MIGRATIONS));
+    const account = store.accounts.create({ slug: 'keys', name: 'Keys', now: 1 });
+    expect(account.ecdsaPrivateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    expect(account.rsaPrivateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    expect(store.accounts.withCertificateKeys(account)).toEqual(account);
+
+    store.db.prepare('UPDATE accounts SET ecdsa_private_key_pem = NULL WHERE id = ?').run(account.id);
+    const stripped = store.accounts.findById(account.id);
+    if (stripped === null) throw new Error('account vanished');
+    const filled = store.accounts.withCertificateKeys(stripped);
+    expect(filled.ecdsaPrivateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    expect(filled.ecdsaPrivateKeyPem).not.toBe(account.ecdsaPrivateKeyPem);
+    expect(filled.rsaPrivateKeyPem).toBe(account.rsaPrivateKeyPem);
+    expect(store.accounts.findById(account.id)).toEqual(filled);
   });
 
   it('refuses a database from a newer issuer, and a file that is not a database', () => {
@@ -89,6 +108,7 @@ describe('restarts', () => {
     const second = running.issuer;
     expect(second.account).toBe(first.account);
     expect(second.publicKey).toBe(first.publicKey);
+    expect(second.certificateKeys).toEqual(first.certificateKeys);
     expect(second.licenses).toEqual(first.licenses);
     expect(second.config).toEqual({ ...first.config, apiUrl: second.url });
     expect(second.adminToken).not.toBe(first.adminToken);

@@ -13,7 +13,7 @@ export interface ApiResponse {
   readonly status: number;
   readonly headers: Headers;
   readonly text: string;
-  /** Parsed body (undefined when empty). */
+  /** Parsed body (undefined when empty or not JSON). */
   readonly json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test assertions walk arbitrary JSON:API documents
 }
 
@@ -77,7 +77,8 @@ export async function startTestIssuer(options: StartOptions = {}): Promise<TestI
       });
       expect(verified.ok, `${method} ${path} (${response.status}) signature: ${verified.ok ? '' : verified.code}`).toBe(true);
     }
-    return { status: response.status, headers: response.headers, text, json: text === '' ? undefined : JSON.parse(text) };
+    const isJson = /json/.test(response.headers.get('content-type') ?? '');
+    return { status: response.status, headers: response.headers, text, json: text === '' || !isJson ? undefined : JSON.parse(text) };
   }
 
   return {
