@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_HEARTBEAT_DURATION_SECONDS } from '../domain/license-status.js';
 import type { MachineFilter } from '../domain/machine-filter.js';
-import type { Machine, Metadata } from '../domain/types.js';
+import type { Component, Machine, Metadata } from '../domain/types.js';
 import type { Db } from './database.js';
 import { selectSlice, type Filtered, type Slice, type Window } from './paging.js';
 import { assignments, toMetadata, toNullableNumber, toNullableString, type Row } from './rows.js';
@@ -31,6 +31,19 @@ function toMachine(row: Row): Machine {
     lastHeartbeatAt: toNullableNumber(row.last_heartbeat_at),
     lastDeathEventAt: toNullableNumber(row.last_death_event_at),
     lastCheckOutAt: toNullableNumber(row.last_check_out_at),
+    metadata: toMetadata(row.metadata),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+function toComponent(row: Row): Component {
+  return {
+    id: String(row.id),
+    accountId: String(row.account_id),
+    machineId: String(row.machine_id),
+    fingerprint: String(row.fingerprint),
+    name: String(row.name),
     metadata: toMetadata(row.metadata),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
@@ -73,6 +86,7 @@ const UPDATABLE = {
   metadata: 'metadata',
   lastHeartbeatAt: 'last_heartbeat_at',
   lastDeathEventAt: 'last_death_event_at',
+  lastCheckOutAt: 'last_check_out_at',
 } as const;
 
 /** A partial update, by domain field name. */
@@ -114,6 +128,8 @@ export class MachinesRepo {
   private readonly byFingerprint;
   private readonly forLicense;
   private readonly componentsOf;
+  private readonly componentRows;
+  private readonly processesPerMachine;
   private readonly remove;
 
   constructor(private readonly db: Db) {
@@ -122,6 +138,10 @@ export class MachinesRepo {
     this.byFingerprint = db.prepare('SELECT * FROM machines WHERE account_id = ? AND fingerprint = ? ORDER BY created_at, rowid');
     this.forLicense = db.prepare('SELECT * FROM machines WHERE license_id = ? ORDER BY created_at, rowid');
     this.componentsOf = db.prepare('SELECT fingerprint FROM components WHERE machine_id = ? ORDER BY created_at, rowid');
+    this.componentRows = db.prepare('SELECT * FROM components WHERE machine_id = ? ORDER BY created_at, rowid');
+    this.processesPerMachine = db.prepare(
+      'SELECT p.machine_id AS machine_id, COUNT(*) AS n FROM processes p JOIN machines m ON m.id = p.machine_id WHERE m.license_id = ? GROUP BY p.machine_id',
+    );
     this.usageFor = db.prepare(
       'SELECT COUNT(*) AS n, COALESCE(SUM(cores), 0) AS cores, COALESCE(SUM(memory), 0) AS memory, COALESCE(SUM(disk), 0) AS disk FROM machines WHERE license_id = ?',
     );
@@ -230,6 +250,17 @@ export class MachinesRepo {
   /** Every machine of a license, oldest first. */
   allForLicense(licenseId: string): Machine[] {
     return (this.forLicense.all(licenseId) as Row[]).map(toMachine);
+  }
+
+  /** A machine's components, oldest first. */
+  components(machineId: string): Component[] {
+    return (this.componentRows.all(machineId) as Row[]).map(toComponent);
+  }
+
+  /** Processes per machine of a license (every process row, alive or not, as Keygen counts them). */
+  processCounts(licenseId: string): ReadonlyMap<string, number> {
+    const rows = this.processesPerMachine.all(licenseId) as { machine_id: string; n: number }[];
+    return new Map(rows.map((row) => [row.machine_id, Number(row.n)]));
   }
 
   /** Fingerprints of a machine's components, oldest first. */

@@ -46,10 +46,14 @@ export class UsersRepo {
   private readonly byId;
   private readonly byEmail;
   private readonly insert;
+  private readonly attachedTo;
 
   constructor(private readonly db: Db) {
     this.byId = db.prepare('SELECT * FROM users WHERE account_id = ? AND id = ?');
     this.byEmail = db.prepare('SELECT * FROM users WHERE account_id = ? AND email = ?');
+    this.attachedTo = db.prepare(
+      'SELECT u.* FROM license_users lu JOIN users u ON u.id = lu.user_id WHERE u.account_id = ? AND lu.license_id = ? ORDER BY lu.created_at, lu.rowid',
+    );
     this.insert = db.prepare(
       `INSERT INTO users (id, account_id, email, first_name, last_name, role, password_digest, metadata, created_at, updated_at)
        VALUES (@id, @account_id, @email, @first_name, @last_name, @role, @password_digest, @metadata, @now, @now)`,
@@ -117,6 +121,11 @@ export class UsersRepo {
       .prepare(`SELECT t.* FROM users t WHERE t.account_id = @account AND (t.id = @id OR t.email = @email) AND ${OF_LICENSE} LIMIT 1`)
       .get({ account: accountId, license: licenseId, id: idOrEmail.toLowerCase(), email: idOrEmail.toLowerCase() }) as Row | undefined;
     return row ? toUser(row) : null;
+  }
+
+  /** The users attached to a license besides its owner (Keygen's licensees), oldest first. */
+  licensees(accountId: string, licenseId: string): User[] {
+    return (this.attachedTo.all(accountId, licenseId) as Row[]).map(toUser);
   }
 
   /** Whether the user owns or is attached to any license of the product. */

@@ -12,7 +12,20 @@ export interface Invalid {
 }
 
 /** Keygen's failure kinds as they appear at the end of a code. */
-export type FailureKind = 'invalid' | 'not_allowed' | 'missing' | 'not_found' | 'taken' | 'too_short' | 'too_long' | 'conflict' | 'not_supported' | 'pool_empty';
+export type FailureKind =
+  | 'invalid'
+  | 'not_allowed'
+  | 'missing'
+  | 'not_found'
+  | 'taken'
+  | 'too_short'
+  | 'too_long'
+  | 'conflict'
+  | 'not_supported'
+  | 'pool_empty'
+  | 'limit_exceeded'
+  | 'not_compatible'
+  | 'license_limit_exceeded';
 
 function snake(attr: string): string {
   return attr.replace(/([a-z\d])([A-Z])/g, '$1_$2').toUpperCase();

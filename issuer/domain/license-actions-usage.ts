@@ -3,7 +3,7 @@
  * validations on `uses` — not below 0, not above the effective `maxUses` — plus the 4-byte
  * integer column it is stored in.
  */
-import type { Invalid } from './invalid.js';
+import { invalidAttribute, type Invalid } from './invalid.js';
 
 /** The largest value of Keygen's `uses` column (a PostgreSQL `integer`). */
 export const MAX_USES_VALUE = 2_147_483_647;
@@ -24,12 +24,12 @@ export function changeUses(uses: number, step: number, maxUses: number | null): 
   const next = uses + step;
   if (Math.abs(step) > MAX_USES_VALUE || next > MAX_USES_VALUE) return { kind: 'too-large' };
   if (next < 0) {
-    return { kind: 'invalid', failure: { detail: 'must be greater than or equal to 0', code: 'USES_INVALID', pointer: '/data/attributes/uses' } };
+    return { kind: 'invalid', failure: invalidAttribute('uses', 'must be greater than or equal to 0', 'invalid') };
   }
   if (maxUses !== null && next > maxUses) {
     return {
       kind: 'invalid',
-      failure: { detail: `usage exceeds maximum allowed by current policy (${maxUses})`, code: 'USES_LIMIT_EXCEEDED', pointer: '/data/attributes/uses' },
+      failure: invalidAttribute('uses', `usage exceeds maximum allowed by current policy (${maxUses})`, 'limit_exceeded'),
     };
   }
   return { kind: 'ok', uses: next };

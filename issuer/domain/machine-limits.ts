@@ -9,6 +9,7 @@ import type { Invalid } from './invalid.js';
 import { effectiveLimits } from './license-facts.js';
 import { policyRules } from './policy-rules.js';
 import type { License, Policy } from './types.js';
+import { overageStrategyOf, withinOverage } from './overage.js';
 import type { OverageStrategy } from './validation.types.js';
 
 /** The limits that apply to a license's machines. */
@@ -21,8 +22,6 @@ export interface MachineLimits {
   readonly overage: OverageStrategy;
 }
 
-const OVERAGES: readonly OverageStrategy[] = ['NO_OVERAGE', 'ALWAYS_ALLOW_OVERAGE', 'ALLOW_1_25X_OVERAGE', 'ALLOW_1_5X_OVERAGE', 'ALLOW_2X_OVERAGE'];
-
 /** The license's limits (its overrides, else the policy's) and the policy's overage strategy. */
 export function machineLimits(license: License, policy: Policy): MachineLimits {
   const rules = policyRules(policy);
@@ -32,25 +31,10 @@ export function machineLimits(license: License, policy: Policy): MachineLimits {
     maxCores: limits.maxCores,
     maxMemory: limits.maxMemory,
     maxDisk: limits.maxDisk,
-    overage: OVERAGES.find((strategy) => strategy === policy.attributes.overageStrategy) ?? 'NO_OVERAGE',
+    overage: overageStrategyOf(policy.attributes.overageStrategy),
   };
 }
 
-/** Whether `total` over `limit` is still allowed by the overage strategy (`License#allow_*_overage?`). */
-function withinOverage(strategy: OverageStrategy, total: number, limit: number): boolean {
-  switch (strategy) {
-    case 'ALWAYS_ALLOW_OVERAGE':
-      return true;
-    case 'ALLOW_1_25X_OVERAGE':
-      return total <= limit * 1.25;
-    case 'ALLOW_1_5X_OVERAGE':
-      return total <= limit * 1.5;
-    case 'ALLOW_2X_OVERAGE':
-      return total <= limit * 2;
-    case 'NO_OVERAGE':
-      return false;
-  }
-}
 
 function exceeds(total: number, limit: number | null, strategy: OverageStrategy): limit is number {
   return limit !== null && total > limit && !withinOverage(strategy, total, limit);

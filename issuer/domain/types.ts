@@ -191,3 +191,15 @@ export interface Machine {
   readonly createdAt: number;
   readonly updatedAt: number;
 }
+
+/** A machine component (a hardware part with its own fingerprint). */
+export interface Component {
+  readonly id: string;
+  readonly accountId: string;
+  readonly machineId: string;
+  readonly fingerprint: string;
+  readonly name: string;
+  readonly metadata: Metadata;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}

@@ -45,22 +45,6 @@ function toValidationUser(user: User): ValidationUser {
   return { id: user.id, email: user.email, banned: user.bannedAt !== null };
 }
 
-/** The users attached to a license besides its owner (Keygen's licensees), oldest first. */
-function licensees(store: Store, license: License): User[] {
-  const rows = store.db
-    .prepare('SELECT user_id FROM license_users WHERE license_id = ? ORDER BY created_at, user_id')
-    .all(license.id) as { user_id: string }[];
-  return rows.map((row) => store.users.findById(license.accountId, row.user_id)).filter((user): user is User => user !== null);
-}
-
-/** Processes per machine of a license (Keygen counts every process row, alive or not). */
-function processCounts(store: Store, licenseId: string): ReadonlyMap<string, number> {
-  const rows = store.db
-    .prepare('SELECT p.machine_id AS machine_id, COUNT(*) AS n FROM processes p JOIN machines m ON m.id = p.machine_id WHERE m.license_id = ? GROUP BY p.machine_id')
-    .all(licenseId) as { machine_id: string; n: number }[];
-  return new Map(rows.map((row) => [row.machine_id, Number(row.n)]));
-}
-
 /** The license as validation sees it: its row, its policy's rules and its limits. */
 export function toValidationLicense(store: Store, license: License, policy: Policy): ValidationLicense {
   const rules = policyRules(policy);
@@ -72,7 +56,7 @@ export function toValidationLicense(store: Store, license: License, policy: Poli
     productId: license.productId,
     policyId: license.policyId,
     owner: owner === null ? null : toValidationUser(owner),
-    users: licensees(store, license).map(toValidationUser),
+    users: store.users.licensees(license.accountId, license.id).map(toValidationUser),
     entitlementCodes: store.entitlements.codesForLicense(license.id),
     suspended: license.suspended,
     expiry: license.expiry,
@@ -127,7 +111,7 @@ function toValidationMachine(store: Store, machine: Machine, processes: Readonly
  * machines, so that the machines it loads are the ones Keygen would count.
  */
 export function loadValidationInput(store: Store, license: License, policy: Policy, scope: ValidationScope | false, now: number): ValidationInput {
-  const processes = processCounts(store, license.id);
+  const processes = store.machines.processCounts(license.id);
   return {
     license: toValidationLicense(store, license, policy),
     machines: store.machines.allForLicense(license.id).map((machine) => toValidationMachine(store, machine, processes)),

@@ -24,9 +24,9 @@
  * FINGERPRINT_SCOPE_EMPTY); environment scopes (EE) and per-user leasing are not modelled.
  */
 import { heartbeatStatus, isCheckInOverdue, isExpired } from './license-status.js';
+import { withinOverage } from './overage.js';
 import type {
   MatchingStrategy,
-  OverageStrategy,
   ValidationCode,
   ValidationInput,
   ValidationMachine,
@@ -49,21 +49,6 @@ function listScope(values: readonly (string | null)[] | string | null | undefine
   return [...new Set(list.filter((value): value is string => typeof value === 'string' && value !== ''))];
 }
 
-/** Whether a count over a limit is still allowed by the policy's overage strategy. */
-function withinOverage(strategy: OverageStrategy | undefined, count: number, limit: number, nodeLocked = false): boolean {
-  switch (strategy ?? 'NO_OVERAGE') {
-    case 'ALWAYS_ALLOW_OVERAGE':
-      return true;
-    case 'ALLOW_1_25X_OVERAGE':
-      return !nodeLocked && count <= limit * 1.25;
-    case 'ALLOW_1_5X_OVERAGE':
-      return !nodeLocked && count <= limit * 1.5;
-    case 'ALLOW_2X_OVERAGE':
-      return count <= limit * 2;
-    case 'NO_OVERAGE':
-      return false;
-  }
-}
 
 /** Whether `matched` of `given` items satisfy a matching strategy (given ≥ 1). */
 function matches(strategy: MatchingStrategy, matched: number, given: number): boolean {

@@ -3,7 +3,7 @@
  * (keygen-api `Licenses::Actions::CheckoutsController`, `Machines::Actions::CheckoutsController`).
  * POST answers the `license-files` / `machine-files` resource, with options from the query and
  * the body's `meta` (which wins); GET answers the certificate itself as a download, with
- * options from the query only. Each check-out records `lastCheckOut` on the license.
+ * options from the query only. Each check-out records `lastCheckOut` on the license (and the machine).
  */
 import { z } from 'zod';
 import { issueCertificate, type IssuedCertificate } from '../domain/certificate.js';
@@ -153,7 +153,7 @@ async function checkOutMachine(ctx: RequestContext): Promise<Reply> {
   const serializeContext = { ...ctx, policies: new Map([[policy.id, policy]]) };
   const document = machineFileDocument(machine, license, options.includes, serializeContext);
   const file = issueCertificate({ account: ctx.account, license, machine, document, options, now: ctx.now });
-  // Keygen also touches the machine's `last_check_out_at`; the machines repository has no write for it yet.
+  ctx.store.machines.update(machine, { lastCheckOutAt: ctx.now }, ctx.now);
   return ctx.method === 'GET' ? download(file, machine.id) : ok({ data: serializeMachineFile(file, ctx) });
 }
 

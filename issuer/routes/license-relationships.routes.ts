@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { overageStrategyOf, withinOverage } from '../domain/overage.js';
 import { expiryFromDuration } from '../domain/expiry.js';
 import { invalidRelationship, type Invalid } from '../domain/invalid.js';
 import { effectiveLimits } from '../domain/license-facts.js';
@@ -94,21 +95,6 @@ function serializeJoin(ctx: RequestContext, license: License, join: { kind: 'use
   };
 }
 
-/** Keygen's overage strategies, applied to the user count an attachment would reach. */
-function overageAllows(strategy: unknown, count: number, limit: number): boolean {
-  switch (strategy) {
-    case 'ALWAYS_ALLOW_OVERAGE':
-      return true;
-    case 'ALLOW_1_25X_OVERAGE':
-      return count <= limit * 1.25;
-    case 'ALLOW_1_5X_OVERAGE':
-      return count <= limit * 1.5;
-    case 'ALLOW_2X_OVERAGE':
-      return count <= limit * 2;
-    default:
-      return false;
-  }
-}
 
 /** The list response: `data` plus `links` in page mode. */
 function listReply<T>(ctx: RequestContext, list: (window: { limit: number; offset: number }) => { items: T[]; total: number }, serialize: (item: T) => unknown): Reply {
@@ -135,7 +121,8 @@ function attachUsers(ctx: RequestContext): Reply {
     if (ctx.store.users.findById(ctx.account.id, id) === null) failures.push(invalidRelationship('user', 'must exist', 'not_found'));
     else if (seen.has(id) || ctx.store.licenses.userAttachedAt(license.id, id) !== null) failures.push(invalidRelationship('user', 'already exists', 'taken'));
     else if (id === license.ownerId) failures.push(invalidRelationship('user', 'already exists (user is attached through owner)', 'conflict'));
-    if (maxUsers !== null && count + 1 > maxUsers && !overageAllows(policy.attributes.overageStrategy, count + 1, maxUsers)) {
+    if (maxUsers !== null && count + 1 > maxUsers && !withinOverage(overageStrategyOf(policy.attributes.overageStrategy), count + 1, maxUsers)) {
+      // Keygen names this code after the singular (`USER_…`) though the pointer is the `users` relationship.
       failures.push({ detail: `user count has exceeded maximum allowed for license (${maxUsers})`, code: 'USER_LIMIT_EXCEEDED', pointer: '/data/relationships/users' });
     }
     if (failures.length > 0) throw unprocessable('licenses', failures);
@@ -217,7 +204,7 @@ function changePolicy(ctx: RequestContext): Reply {
   // A product may move its licenses only between its own policies.
   authorize(bearer, 'license.policy.update', { type: 'policy', policy: next });
   const incompatible = policyIncompatibility(policyOf(ctx, license), next);
-  if (incompatible !== null) throw unprocessable('licenses', [{ detail: incompatible, code: 'POLICY_NOT_COMPATIBLE', pointer: '/data/relationships/policy' }]);
+  if (incompatible !== null) throw unprocessable('licenses', [invalidRelationship('policy', incompatible, 'not_compatible')]);
   const duration = policyRules(next).duration;
   const expiry = next.attributes.transferStrategy === 'RESET_EXPIRY' ? (duration === null ? null : expiryFromDuration(ctx.now, duration)) : license.expiry;
   const moved = ctx.store.transaction(() => ctx.store.licenses.transferPolicy(license, { policyId: next.id, productId: next.productId, expiry }, ctx.now));
@@ -227,11 +214,7 @@ function changePolicy(ctx: RequestContext): Reply {
 /** The group's `maxLicenses` check for a license joining `group`. */
 function groupLimitFailure(ctx: RequestContext, group: Group): Invalid | null {
   if (group.maxLicenses === null || ctx.store.licenses.countInGroup(group.id) < group.maxLicenses) return null;
-  return {
-    detail: `license count has exceeded maximum allowed by current group (${group.maxLicenses})`,
-    code: 'GROUP_LICENSE_LIMIT_EXCEEDED',
-    pointer: '/data/relationships/group',
-  };
+  return invalidRelationship('group', `license count has exceeded maximum allowed by current group (${group.maxLicenses})`, 'license_limit_exceeded');
 }
 
 /** Sets or clears the owner. A new owner's group becomes the license's when it has none. */

@@ -1,5 +1,5 @@
 /** The machine component object (keygen-api MachineComponentSerializer, CE attributes). */
-import type { Component } from '../domain/checkout-records.js';
+import type { Component } from '../domain/types.js';
 import type { Machine } from '../domain/types.js';
 import { accountRelationship, iso, toOne, type SerializeContext } from './common.js';
 

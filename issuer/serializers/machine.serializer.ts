@@ -46,9 +46,10 @@ export function serializeMachine(machine: Machine, ctx: MachineSerializeContext)
       hostname: machine.hostname,
       platform: machine.platform,
       name: machine.name,
-      requireHeartbeat: rules.requireHeartbeat,
+      // A machine that has pinged is held to its heartbeat even when the policy does not require one.
+      requireHeartbeat: rules.requireHeartbeat || machine.lastHeartbeatAt !== null,
       heartbeatStatus: status,
-      heartbeatDuration: rules.requireHeartbeat || machine.lastHeartbeatAt !== null ? heartbeatDuration : null,
+      heartbeatDuration,
       maxProcesses: machine.maxProcessesOverride ?? license?.overrides.maxProcesses ?? rules.maxProcesses,
       lastCheckOut: isoOrNull(machine.lastCheckOutAt),
       lastHeartbeat: isoOrNull(machine.lastHeartbeatAt),

@@ -256,6 +256,14 @@ describe('POST /licenses/:id/actions/check-out', () => {
     expect(read.json.data.attributes.lastCheckOut).toBe(new Date(START + 5_000).toISOString());
     now = START;
   });
+
+  it('records lastCheckOut on the machine', async () => {
+    now = START + 7_000;
+    expect((await t.admin('POST', machinePath(machineB.id))).status).toBe(200);
+    const read = await t.admin('GET', `/machines/${machineB.id}`);
+    expect(read.json.data.attributes.lastCheckOut).toBe(new Date(START + 7_000).toISOString());
+    now = START;
+  });
 });
 
 describe('check-out option errors', () => {

@@ -84,6 +84,16 @@ describe('ping and reset', () => {
     expect(await status(machine.id)).toBe('DEAD');
   });
 
+  it('without a required heartbeat: 600 s window shown, and a machine that pings is held to it', async () => {
+    const policy = await createPolicy(t, productId, { floating: true, maxMachines: 10 });
+    const license: LicenseObject = await createLicense(t, policy);
+    const machine = await activate(license, 'optional-heartbeat');
+    expect(machine.attributes).toMatchObject({ requireHeartbeat: false, heartbeatStatus: 'NOT_STARTED', heartbeatDuration: 600 });
+    const pinged = await ping(machine.id, license);
+    expect(pinged.status, pinged.text).toBe(200);
+    expect(pinged.json.data.attributes).toMatchObject({ requireHeartbeat: true, heartbeatStatus: 'ALIVE', heartbeatDuration: 600, nextHeartbeat: iso(now + 600 * SECOND) });
+  });
+
   it('answers on the `-heartbeat` aliases and by fingerprint', async () => {
     const license = await heartbeatLicense();
     const machine = await activate(license, 'alias:fp');
