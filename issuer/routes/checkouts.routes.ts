@@ -10,16 +10,17 @@ import { issueCertificate, type IssuedCertificate } from '../domain/certificate.
 import { includePermissions, resolveCheckoutOptions, type CheckoutOptions, type RequestedCheckout } from '../domain/checkout-options.js';
 import { DEFAULT_LICENSE_PERMISSIONS } from '../domain/license-permissions.js';
 import { policyRules } from '../domain/policy-rules.js';
-import type { License, Machine, Policy } from '../domain/types.js';
+import type { Policy } from '../domain/types.js';
 import type { Bearer } from '../http/auth.js';
 import { bearerOf, ok, type Reply, type RequestContext, type RouteDefinition } from '../http/context.js';
-import { accessDenied, badRequest, notFound } from '../http/errors.js';
+import { accessDenied, badRequest } from '../http/errors.js';
 import { parseDocument } from '../http/params.js';
-import { authorize, licenseScope, productScope } from '../http/permissions.js';
+import { authorize } from '../http/permissions.js';
 import { scalarParam, type Query } from '../http/query.js';
 import { licenseFileDocument, serializeLicenseFile } from '../serializers/license-file.serializer.js';
 import { machineFileDocument, serializeMachineFile } from '../serializers/machine-file.serializer.js';
 import type { CertificateKind } from '../../src/license-file/types.js';
+import { findLicense, findMachine, policyOf } from './lookup.js';
 
 /** typed_params' integer coercion accepts digit strings in the body too. */
 const coerceInteger = (value: unknown): unknown => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
@@ -87,35 +88,6 @@ function checkoutOptions(ctx: RequestContext, kind: CertificateKind, policy: Pol
 function authorizeIncludes(bearer: Bearer, includes: readonly string[]): void {
   if (bearer.kind !== 'license') return;
   if (includePermissions(includes).some((permission) => !DEFAULT_LICENSE_PERMISSIONS.includes(permission))) throw accessDenied(true);
-}
-
-function policyOf(ctx: RequestContext, license: License): Policy {
-  const policy = ctx.store.policies.findById(ctx.account.id, license.policyId);
-  if (policy === null) throw new Error(`license ${license.id} has no policy ${license.policyId}`);
-  return policy;
-}
-
-/** `:id` (UUID or key) within the bearer's scope; anything outside it is a 404. */
-function findLicense(ctx: RequestContext): License {
-  const id = ctx.params.id ?? '';
-  const license = ctx.store.licenses.findByIdOrKey(ctx.account.id, id);
-  const product = productScope(ctx.bearer);
-  const only = licenseScope(ctx.bearer);
-  if (license === null || (product !== undefined && license.productId !== product) || (only !== undefined && license.id !== only)) {
-    throw notFound('license', id);
-  }
-  return license;
-}
-
-/** `:id` (UUID or fingerprint) within the bearer's scope; a license bearer sees only its own machines. */
-function findMachine(ctx: RequestContext): Machine {
-  const id = ctx.params.id ?? '';
-  const productId = productScope(ctx.bearer);
-  const licenseId = licenseScope(ctx.bearer);
-  const scope = { ...(productId === undefined ? {} : { productId }), ...(licenseId === undefined ? {} : { licenseId }) };
-  const machine = ctx.store.machines.findInScope(ctx.account.id, id, scope);
-  if (machine === null) throw notFound('machine', id);
-  return machine;
 }
 
 /** The GET answer: the certificate as a `<id>.lic` download. */

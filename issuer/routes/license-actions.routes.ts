@@ -11,13 +11,14 @@ import { validateAndRecord, type ValidationOutcome } from '../domain/license-act
 import { effectiveLimits } from '../domain/license-facts.js';
 import { camelizeMetadata } from '../domain/metadata.js';
 import { policyRules } from '../domain/policy-rules.js';
-import type { License, Policy } from '../domain/types.js';
+import type { License } from '../domain/types.js';
 import { bearerOf, noContent, ok, type Reply, type RequestContext, type RouteDefinition } from '../http/context.js';
-import { ApiError, badRequest, notFound, unprocessable } from '../http/errors.js';
+import { ApiError, badRequest, unprocessable } from '../http/errors.js';
 import { parseDocument } from '../http/params.js';
-import { authorize, licenseScope, productScope, type Action } from '../http/permissions.js';
+import { authorize, type Action } from '../http/permissions.js';
 import { iso } from '../serializers/common.js';
 import { serializeLicense } from '../serializers/license.serializer.js';
+import { findLicense, policyOf } from './lookup.js';
 
 const STRINGS = z.array(z.string());
 /** `meta.scope` as keygen-api's typed params declare it (CE: no `environment`). */
@@ -50,29 +51,11 @@ const DECREMENT = z.strictObject({ meta: z.strictObject({ decrement: z.int().opt
 
 type ValidationMeta = z.infer<typeof VALIDATE_KEY>['meta'];
 
-/** Finds `:id` (a UUID or a key) within the bearer's scope; anything outside it is a 404 (Keygen's `authorized_scope`). */
-function findLicense(ctx: RequestContext): License {
-  const id = ctx.params.id ?? '';
-  const license = ctx.store.licenses.findByIdOrKey(ctx.account.id, id);
-  const product = productScope(ctx.bearer);
-  const only = licenseScope(ctx.bearer);
-  if (license === null || (product !== undefined && license.productId !== product) || (only !== undefined && license.id !== only)) {
-    throw notFound('license', id);
-  }
-  return license;
-}
-
 /** The license at `:id`, once the bearer may perform `action` on it. */
 function licenseFor(ctx: RequestContext, action: Action): License {
   const license = findLicense(ctx);
   authorize(bearerOf(ctx), action, { type: 'license', license });
   return license;
-}
-
-function policyOf(ctx: RequestContext, license: License): Policy {
-  const policy = ctx.store.policies.findById(ctx.account.id, license.policyId);
-  if (policy === null) throw new Error(`license ${license.id} has no policy ${license.policyId}`);
-  return policy;
 }
 
 /** Keygen's `render_unprocessable_entity`: a 422 about the request rather than a record's validations. */

@@ -16,7 +16,7 @@ import { bearerOf, noContent, ok, type Reply, type RequestContext, type RouteDef
 import { ApiError, badRequest, notFound, unprocessable } from '../http/errors.js';
 import { paginationLinks, parsePaging } from '../http/pagination.js';
 import { linkage, nullableLinkage, parseDocument, uuid } from '../http/params.js';
-import { authorize, licenseScope, productScope } from '../http/permissions.js';
+import { authorize } from '../http/permissions.js';
 import { accountRelationship, iso, toOne } from '../serializers/common.js';
 import { serializeEntitlement } from '../serializers/entitlement.serializer.js';
 import { serializeGroup } from '../serializers/group.serializer.js';
@@ -24,30 +24,13 @@ import { serializeLicense } from '../serializers/license.serializer.js';
 import { serializePolicy } from '../serializers/policy.serializer.js';
 import { serializeProduct } from '../serializers/product.serializer.js';
 import { serializeUser } from '../serializers/user.serializer.js';
+import { findLicense, policyOf } from './lookup.js';
 
 /** keygen-api's typed params cap attach/detach documents at 100 linkages. */
 const MAX_LINKAGES = 100;
 
 /** Uniqueness strategies from least to most strict (Keygen's `*_uniqueness_strategy_rank`). */
 const UNIQUENESS_RANK = ['UNIQUE_PER_MACHINE', 'UNIQUE_PER_LICENSE', 'UNIQUE_PER_POLICY', 'UNIQUE_PER_PRODUCT', 'UNIQUE_PER_ACCOUNT'];
-
-/** Finds `:id` (a UUID or a key) within the bearer's scope; anything outside it is a 404. */
-function findLicense(ctx: RequestContext): License {
-  const id = ctx.params.id ?? '';
-  const license = ctx.store.licenses.findByIdOrKey(ctx.account.id, id);
-  const product = productScope(ctx.bearer);
-  const only = licenseScope(ctx.bearer);
-  if (license === null || (product !== undefined && license.productId !== product) || (only !== undefined && license.id !== only)) {
-    throw notFound('license', id);
-  }
-  return license;
-}
-
-function policyOf(ctx: RequestContext, license: License): Policy {
-  const policy = ctx.store.policies.findById(ctx.account.id, license.policyId);
-  if (policy === null) throw new Error(`license ${license.id} has no policy`);
-  return policy;
-}
 
 /**
  * Reads `{"data": [{"type", "id"}, …]}` and returns the ids, lower-cased, in request order.

@@ -8,12 +8,13 @@ import { normalizeMetadata } from '../domain/metadata.js';
 import { policyRules } from '../domain/policy-rules.js';
 import type { License, LicenseOverrides, Policy } from '../domain/types.js';
 import { bearerOf, created, noContent, ok, type RequestContext, type RouteDefinition } from '../http/context.js';
-import { notFound, unprocessable } from '../http/errors.js';
+import { unprocessable } from '../http/errors.js';
 import { paginationLinks, parsePaging } from '../http/pagination.js';
 import { limit, linkage, metadata, nullableLinkage, parseDocument, timestamp, uuid } from '../http/params.js';
 import { authorize, licenseScope, productScope } from '../http/permissions.js';
 import { serializeLicense } from '../serializers/license.serializer.js';
 import { licenseFilterFrom } from './license-list-query.js';
+import { findLicense } from './lookup.js';
 
 const OVERRIDES = {
   maxMachines: limit().optional(),
@@ -57,18 +58,6 @@ function overridesOf(attributes: Partial<Record<keyof LicenseOverrides, number |
   const picked: Partial<Record<keyof LicenseOverrides, number | null>> = {};
   for (const key of Object.keys(OVERRIDES) as (keyof LicenseOverrides)[]) if (attributes[key] !== undefined) picked[key] = attributes[key] ?? null;
   return picked;
-}
-
-/** Finds `:id` (a UUID or a key) within the bearer's scope; anything outside it is a 404. */
-function findLicense(ctx: RequestContext): License {
-  const id = ctx.params.id ?? '';
-  const license = ctx.store.licenses.findByIdOrKey(ctx.account.id, id);
-  const product = productScope(ctx.bearer);
-  const only = licenseScope(ctx.bearer);
-  if (license === null || (product !== undefined && license.productId !== product) || (only !== undefined && license.id !== only)) {
-    throw notFound('license', id);
-  }
-  return license;
 }
 
 function serializeFor(ctx: RequestContext) {

@@ -13,13 +13,14 @@ import { invalidRelationship } from '../domain/invalid.js';
 import { activateMachine, updateMachine, type MachineWrite } from '../domain/machine-activation.js';
 import { machineFilterFrom, type MachineFilter } from '../domain/machine-filter.js';
 import { normalizeMetadata } from '../domain/metadata.js';
-import type { License, Machine, Policy } from '../domain/types.js';
+import type { Machine, Policy } from '../domain/types.js';
 import { bearerOf, created, noContent, ok, type RequestContext, type RouteDefinition } from '../http/context.js';
-import { accessDenied, ApiError, notFound, unprocessable } from '../http/errors.js';
+import { accessDenied, ApiError, unprocessable } from '../http/errors.js';
 import { paginationLinks, parsePaging } from '../http/pagination.js';
 import { linkage, metadata, parseDocument, uuid } from '../http/params.js';
-import { authorize, licenseScope, productScope, type Action } from '../http/permissions.js';
+import { authorize, type Action } from '../http/permissions.js';
 import { serializeMachine } from '../serializers/machine.serializer.js';
+import { findLicense, findMachine, scopeOf } from './lookup.js';
 
 const TYPE = z.enum(['machine', 'machines']);
 const TEXT = z.string().nullable().optional();
@@ -50,26 +51,6 @@ const UPDATE = z.strictObject({
 const UPDATE_BY_LICENSE = z.strictObject({
   data: z.strictObject({ type: TYPE, id: z.string().optional(), attributes: z.strictObject(DESCRIPTIVE) }),
 });
-
-/** The bearer's view of the account's machines: a product its own, a license its own. */
-function scopeOf(ctx: RequestContext): MachineScope {
-  const productId = productScope(ctx.bearer);
-  const licenseId = licenseScope(ctx.bearer);
-  return { ...(productId === undefined ? {} : { productId }), ...(licenseId === undefined ? {} : { licenseId }) };
-}
-
-/**
- * Finds `:id` (UUID or fingerprint) within the bearer's scope, after culling its license's dead
- * machines; anything outside the scope, or culled, is a 404.
- */
-function findMachine(ctx: RequestContext): Machine {
-  const id = ctx.params.id ?? '';
-  const found = ctx.store.machines.findInScope(ctx.account.id, id, scopeOf(ctx));
-  const culled = found !== null && cullDeadMachines(ctx.store, found.licenseId, ctx.now) > 0;
-  const machine = culled ? ctx.store.machines.findById(ctx.account.id, found.id) : found;
-  if (machine === null) throw notFound('machine', id);
-  return machine;
-}
 
 /**
  * `authorize`, plus Keygen's `verify_permissions!` for license bearers: a license that is
@@ -142,17 +123,6 @@ function listMachines(ctx: RequestContext, scope: MachineScope) {
   const links = paginationLinks(ctx.path, ctx.query, paging, slice.total);
   const present = presenter(ctx);
   return ok({ data: slice.items.map((machine) => present(machine)), ...(links ? { links } : {}) });
-}
-
-/** Finds the license `:id` (UUID or key) within the bearer's scope; anything outside it is a 404. */
-function findLicense(ctx: RequestContext): License {
-  const id = ctx.params.id ?? '';
-  const license = ctx.store.licenses.findByIdOrKey(ctx.account.id, id);
-  const { productId, licenseId } = scopeOf(ctx);
-  if (license === null || (productId !== undefined && license.productId !== productId) || (licenseId !== undefined && license.id !== licenseId)) {
-    throw notFound('license', id);
-  }
-  return license;
 }
 
 function ping(ctx: RequestContext) {
