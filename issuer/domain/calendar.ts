@@ -1,5 +1,5 @@
 /**
- * Calendar arithmetic for the list filters (`expires[in]=30d`) and check-in intervals, the way
+ * Calendar arithmetic for the list filters (`expires[in]=30d`), the way
  * Rails does it: ISO 8601 durations, added with `Time#advance` in UTC (years and months first,
  * clamping the day to the month's end, then weeks and days, then clock time).
  */
@@ -67,21 +67,4 @@ export function advance(ms: number, duration: CalendarDuration, direction: 1 | -
   const days = direction * (duration.weeks * 7 + duration.days);
   if (days !== 0) date.setUTCDate(date.getUTCDate() + days);
   return date.getTime() + direction * Math.round(duration.seconds * 1000);
-}
-
-/** A policy check-in interval (`day`, `week`, `month`, `year` × count) as a duration. */
-export function checkInDuration(interval: string, count: number): CalendarDuration | null {
-  const zero = { years: 0, months: 0, weeks: 0, days: 0, seconds: 0 };
-  switch (interval) {
-    case 'day':
-      return { ...zero, days: count };
-    case 'week':
-      return { ...zero, weeks: count };
-    case 'month':
-      return { ...zero, months: count };
-    case 'year':
-      return { ...zero, years: count };
-    default:
-      return null;
-  }
 }

@@ -2,32 +2,33 @@
  * What a license is, derived from its row and its policy: status, expiry, limits, next check-in.
  * Pure functions of their inputs and the clock, shared by serializers, filters and auth.
  */
-import { advance, checkInDuration } from './calendar.js';
+import { isExpired as isExpiredAt, licenseStatus as statusAt, nextCheckIn as nextCheckInAt } from './license-status.js';
 import type { License, LicenseOverrides, PolicyRules } from './types.js';
+import type { CheckInInterval, LicenseStatus } from './validation.types.js';
 
-export type LicenseStatus = 'ACTIVE' | 'INACTIVE' | 'EXPIRING' | 'EXPIRED' | 'SUSPENDED' | 'BANNED';
+const CHECK_IN_INTERVALS: readonly CheckInInterval[] = ['day', 'week', 'month', 'year'];
 
-const DAY_MS = 86_400_000;
-/** Activity within 90 days makes a license ACTIVE; expiry within 3 days makes it EXPIRING. */
-const ACTIVE_WINDOW_MS = 90 * DAY_MS;
-const EXPIRING_WINDOW_MS = 3 * DAY_MS;
+export type { LicenseStatus };
 
 /** Whether the license has an expiry in the past (`expiry < now`). */
 export function isExpired(license: License, now: number): boolean {
-  return license.expiry !== null && license.expiry < now;
+  return isExpiredAt(license, now);
 }
 
 /** Keygen's status at a glance, in its order of precedence (License#status). */
 export function licenseStatus(license: License, ownerBanned: boolean, now: number): LicenseStatus {
-  if (ownerBanned) return 'BANNED';
-  if (license.suspended) return 'SUSPENDED';
-  if (isExpired(license, now)) return 'EXPIRED';
-  if (license.expiry !== null && license.expiry > now && license.expiry < now + EXPIRING_WINDOW_MS) return 'EXPIRING';
-  const since = now - ACTIVE_WINDOW_MS;
-  const active = [license.createdAt, license.lastValidatedAt, license.lastCheckOutAt, license.lastCheckInAt].some(
-    (at) => at !== null && at >= since,
+  return statusAt(
+    {
+      owner: { banned: ownerBanned },
+      suspended: license.suspended,
+      expiry: license.expiry,
+      created: license.createdAt,
+      lastValidated: license.lastValidatedAt,
+      lastCheckOut: license.lastCheckOutAt,
+      lastCheckIn: license.lastCheckInAt,
+    },
+    now,
   );
-  return active ? 'ACTIVE' : 'INACTIVE';
 }
 
 /** The license's limits: its own overrides, else the policy's. */
@@ -51,9 +52,8 @@ export function isProtected(license: License, rules: PolicyRules): boolean {
 
 /** When the license must next check in; null when the policy does not require check-ins. */
 export function nextCheckIn(license: License, rules: PolicyRules): number | null {
-  if (!rules.requireCheckIn || license.lastCheckInAt === null) return null;
-  const duration = checkInDuration(rules.checkInInterval ?? '', rules.checkInIntervalCount ?? 0);
-  return duration === null ? null : advance(license.lastCheckInAt, duration);
+  const interval = CHECK_IN_INTERVALS.find((candidate) => candidate === rules.checkInInterval) ?? null;
+  return nextCheckInAt({ requireCheckIn: rules.requireCheckIn, lastCheckIn: license.lastCheckInAt, checkInInterval: interval, checkInIntervalCount: rules.checkInIntervalCount });
 }
 
 /** Keygen's `revoke_access?`: an expired license under REVOKE_ACCESS may not authenticate. */
