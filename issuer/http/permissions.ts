@@ -33,6 +33,7 @@ export type Action =
   | 'entitlement.read'
   | 'user.create'
   | 'user.read'
+  | 'group.read'
   | 'license.create'
   | 'license.read'
   | 'license.update'

@@ -331,9 +331,7 @@ export const routes: readonly RouteDefinition[] = [
       const group = license.groupId === null ? null : ctx.store.groups.findById(ctx.account.id, license.groupId);
       // Keygen's `License#group!`: no group is a 404, not `data: null`.
       if (group === null) throw notFound('group');
-      // Keygen checks `group.read`, which the Action union lacks; every bearer that may read the
-      // license holds it by default (admin, the license's product, the license itself).
-      authorize(bearerOf(ctx), 'license.read', { type: 'license', license });
+      authorize(bearerOf(ctx), 'group.read', { type: 'license', license });
       return ok({ data: serializeGroup(group, ctx) });
     },
   },
