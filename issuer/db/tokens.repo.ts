@@ -49,11 +49,26 @@ export interface NewToken {
   readonly maxDeactivations?: number | null;
 }
 
+/** The per-token counters of a license ("activation") token. */
+export type TokenCounter = 'activations' | 'deactivations';
+
+/**
+ * The outcome of counting one activation or deactivation against a token: the token as it now
+ * is, or the limit that refused the count (nothing was written), or `missing` when the token no
+ * longer exists (revoked meanwhile).
+ */
+export type TokenTally =
+  | { readonly kind: 'counted'; readonly token: Token }
+  | { readonly kind: 'limit-exceeded'; readonly counter: TokenCounter; readonly limit: number }
+  | { readonly kind: 'missing' };
+
 /** Repository of tokens. */
 export class TokensRepo {
   private readonly byDigest;
+  private readonly byId;
   private readonly insert;
   private readonly deleteForBearer;
+  private readonly increment;
 
   constructor(db: Db) {
     this.byDigest = db.prepare('SELECT * FROM tokens WHERE account_id = ? AND digest = ?');
@@ -62,6 +77,17 @@ export class TokensRepo {
        VALUES (@id, @account_id, @bearer_type, @bearer_id, @kind, @digest, @name, @expiry, @max_activations, @max_deactivations, @now, @now)`,
     );
     this.deleteForBearer = db.prepare('DELETE FROM tokens WHERE bearer_type = ? AND bearer_id = ?');
+    this.byId = db.prepare('SELECT * FROM tokens WHERE account_id = ? AND id = ?');
+    // One conditional UPDATE per counter: the limit check and the increment are one statement,
+    // so no other writer (another process on the same database file) can slip in between.
+    this.increment = {
+      activations: db.prepare(
+        'UPDATE tokens SET activations = activations + 1, updated_at = ? WHERE account_id = ? AND id = ? AND (max_activations IS NULL OR activations < max_activations)',
+      ),
+      deactivations: db.prepare(
+        'UPDATE tokens SET deactivations = deactivations + 1, updated_at = ? WHERE account_id = ? AND id = ? AND (max_deactivations IS NULL OR deactivations < max_deactivations)',
+      ),
+    };
   }
 
   /** Creates a token; returns the record and the secret, which is not stored and cannot be recovered. */
@@ -88,6 +114,35 @@ export class TokensRepo {
   findBySecret(accountId: string, secret: string): Token | null {
     const row = this.byDigest.get(accountId, tokenDigest(secret)) as Row | undefined;
     return row ? toToken(row) : null;
+  }
+
+  /** A token by its id, within one account (null when there is none). */
+  findById(accountId: string, id: string): Token | null {
+    const row = this.byId.get(accountId, id) as Row | undefined;
+    return row ? toToken(row) : null;
+  }
+
+  /**
+   * Counts one machine activation against a license token, unless its `maxActivations` is
+   * already reached (Keygen refuses the activation then; the count is left as it was).
+   */
+  countActivation(accountId: string, id: string, now: number): TokenTally {
+    return this.count('activations', accountId, id, now);
+  }
+
+  /** Counts one machine deactivation against a license token, unless its `maxDeactivations` is already reached. */
+  countDeactivation(accountId: string, id: string, now: number): TokenTally {
+    return this.count('deactivations', accountId, id, now);
+  }
+
+  private count(counter: TokenCounter, accountId: string, id: string, now: number): TokenTally {
+    const { changes } = this.increment[counter].run(now, accountId, id);
+    const token = this.findById(accountId, id);
+    if (token === null) return { kind: 'missing' };
+    if (changes > 0) return { kind: 'counted', token };
+    const limit = counter === 'activations' ? token.maxActivations : token.maxDeactivations;
+    // No row changed although the token exists: only the limit can have stopped it.
+    return { kind: 'limit-exceeded', counter, limit: limit ?? 0 };
   }
 
   /** Removes every token of a bearer (tokens are polymorphic, so no foreign key does it). */

@@ -6,21 +6,37 @@
  */
 import type { MachineChanges, NewComponent, NewMachine } from '../db/machines.repo.js';
 import type { Store } from '../db/store.js';
+import type { TokenTally } from '../db/tokens.repo.js';
 import { cullDeadMachines } from './culling.js';
 import { heartbeatRules, initialHeartbeat } from './heartbeat.js';
-import type { Invalid } from './invalid.js';
+import { invalidAttribute, type Invalid } from './invalid.js';
 import { checkMetadata } from './license-checks.js';
 import { checkComponents, checkFingerprint, checkNewId, checkResources, uniquenessStrategy, type MachineLookups } from './machine-checks.js';
 import { checkMachineCount, checkResourceTotals, machineLimits } from './machine-limits.js';
-import type { License, Machine, Policy } from './types.js';
+import type { License, Machine, Policy, Token } from './types.js';
 
 /** A validated activation request (attributes and components), keys already camelCased. */
 export interface Activation extends NewMachine {
   readonly components: readonly NewComponent[];
 }
 
-/** The outcome of an activation or update: the machine, or Keygen's 422 failures. */
-export type MachineWrite = { readonly ok: true; readonly machine: Machine } | { readonly ok: false; readonly failures: readonly Invalid[] };
+/**
+ * The outcome of an activation or update: the machine, or Keygen's 422 failures. `resource` is
+ * `tokens` when the license token refused the write (Keygen renders the token's errors then).
+ */
+export type MachineWrite =
+  | { readonly ok: true; readonly machine: Machine }
+  | { readonly ok: false; readonly failures: readonly Invalid[]; readonly resource?: 'tokens' };
+
+/**
+ * Keygen's failure for a license token whose activation or deactivation limit is reached:
+ * `ACTIVATIONS_LIMIT_EXCEEDED` / `DEACTIVATIONS_LIMIT_EXCEEDED`, "exceeds maximum allowed (N)".
+ * Null when the tally was counted (or the token vanished, which Keygen lets pass uncounted).
+ */
+export function tokenLimitFailure(tally: TokenTally): Invalid | null {
+  if (tally.kind !== 'limit-exceeded') return null;
+  return invalidAttribute(tally.counter, `exceeds maximum allowed (${tally.limit})`, 'limit_exceeded');
+}
 
 function lookupsFor(store: Store, accountId: string): MachineLookups {
   return {
@@ -30,8 +46,13 @@ function lookupsFor(store: Store, accountId: string): MachineLookups {
   };
 }
 
-/** Creates a machine for `license` (whose policy is `policy`), or says why it cannot. */
-export function activateMachine(store: Store, license: License, policy: Policy, request: Activation, now: number): MachineWrite {
+/**
+ * Creates a machine for `license` (whose policy is `policy`), or says why it cannot. With a
+ * license `token` (the request's bearer), a valid activation is also counted against the token
+ * in the same transaction, and refused when its `maxActivations` is reached — as Keygen does,
+ * only once the machine itself is valid.
+ */
+export function activateMachine(store: Store, license: License, policy: Policy, request: Activation, now: number, token: Token | null = null): MachineWrite {
   cullDeadMachines(store, license.id, now);
   const lookups = lookupsFor(store, license.accountId);
   const limits = machineLimits(license, policy);
@@ -48,13 +69,14 @@ export function activateMachine(store: Store, license: License, policy: Policy, 
   ];
   if (failures.length > 0) return { ok: false, failures };
 
-  const machine = store.transaction(() => {
+  return store.transaction((): MachineWrite => {
+    const refused = token === null ? null : tokenLimitFailure(store.tokens.countActivation(token.accountId, token.id, now));
+    if (refused !== null) return { ok: false, failures: [refused], resource: 'tokens' };
     const { components, ...attributes } = request;
     const created = store.machines.create(license.id, { ...attributes, lastHeartbeatAt: initialHeartbeat(heartbeatRules(policy), now) }, now);
     store.machines.addComponents(created, components, now);
-    return created;
+    return { ok: true, machine: created };
   });
-  return { ok: true, machine };
 }
 
 /**

@@ -10,10 +10,10 @@ import type { MachineScope } from '../db/machines.repo.js';
 import { cullDeadMachines, cullDeadMachinesInAccount } from '../domain/culling.js';
 import { pingHeartbeat, resetHeartbeat } from '../domain/heartbeat-actions.js';
 import { invalidRelationship } from '../domain/invalid.js';
-import { activateMachine, updateMachine, type MachineWrite } from '../domain/machine-activation.js';
+import { activateMachine, tokenLimitFailure, updateMachine, type MachineWrite } from '../domain/machine-activation.js';
 import { machineFilterFrom, type MachineFilter } from '../domain/machine-filter.js';
 import { normalizeMetadata } from '../domain/metadata.js';
-import type { Machine, Policy } from '../domain/types.js';
+import type { Machine, Policy, Token } from '../domain/types.js';
 import { bearerOf, created, noContent, ok, type RequestContext, type RouteDefinition } from '../http/context.js';
 import { accessDenied, ApiError, unprocessable } from '../http/errors.js';
 import { paginationLinks, parsePaging } from '../http/pagination.js';
@@ -77,8 +77,29 @@ function presenter(ctx: RequestContext) {
 }
 
 function written(result: MachineWrite): Machine {
-  if (!result.ok) throw unprocessable('machines', result.failures);
+  if (!result.ok) throw unprocessable(result.resource ?? 'machines', result.failures);
   return result.machine;
+}
+
+/**
+ * The license token a request is counted against: Keygen counts activations and deactivations
+ * only for license ("activation") tokens, never for admin or product tokens or a license key.
+ */
+function countedToken(ctx: RequestContext): Token | null {
+  return ctx.bearer?.kind === 'license' ? ctx.bearer.token : null;
+}
+
+/** `DELETE /machines/:id`: counted against a license token, refused once its `maxDeactivations` is reached. */
+function deactivate(ctx: RequestContext) {
+  const machine = findMachine(ctx);
+  authorizeMachine(ctx, 'machine.delete', machine);
+  const token = countedToken(ctx);
+  ctx.store.transaction(() => {
+    const refused = token === null ? null : tokenLimitFailure(ctx.store.tokens.countDeactivation(token.accountId, token.id, ctx.now));
+    if (refused !== null) throw unprocessable('tokens', [refused]);
+    ctx.store.machines.delete(machine.id);
+  });
+  return noContent();
 }
 
 function createMachine(ctx: RequestContext) {
@@ -101,7 +122,7 @@ function createMachine(ctx: RequestContext) {
     ...(meta === undefined ? {} : { metadata: normalizeMetadata(meta) }),
     components,
   };
-  const machine = written(activateMachine(ctx.store, license, policy, request, ctx.now));
+  const machine = written(activateMachine(ctx.store, license, policy, request, ctx.now, countedToken(ctx)));
   return created({ data: presenter(ctx)(machine) }, `${ctx.base}/machines/${machine.id}`);
 }
 
@@ -172,17 +193,7 @@ export const routes: readonly RouteDefinition[] = [
     },
   },
   { method: 'PATCH', path: '/machines/:id', auth: 'required', handler: updateMachineRoute },
-  {
-    method: 'DELETE',
-    path: '/machines/:id',
-    auth: 'required',
-    handler: (ctx) => {
-      const machine = findMachine(ctx);
-      authorizeMachine(ctx, 'machine.delete', machine);
-      ctx.store.machines.delete(machine.id);
-      return noContent();
-    },
-  },
+  { method: 'DELETE', path: '/machines/:id', auth: 'required', handler: deactivate },
   { method: 'POST', path: '/machines/:id/actions/ping', auth: 'required', handler: ping },
   { method: 'POST', path: '/machines/:id/actions/ping-heartbeat', auth: 'required', handler: ping },
   { method: 'POST', path: '/machines/:id/actions/reset', auth: 'required', handler: reset },
