@@ -5,6 +5,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Token, TokenBearerType, TokenKind } from '../domain/types.js';
 import type { Db } from './database.js';
+import { selectSlice, type Slice, type Window } from './paging.js';
 import { toNullableNumber, toNullableString, type Row } from './rows.js';
 
 /** Keygen's token prefixes, by kind (`activ-…v3` for license tokens). */
@@ -18,6 +19,10 @@ const PREFIX: Readonly<Record<TokenKind, string>> = {
 /** SHA-256 hex of a presented token: the only form in which tokens touch the database. */
 export function tokenDigest(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+function newSecret(kind: TokenKind): string {
+  return `${PREFIX[kind]}-${randomBytes(16).toString('hex')}v3`;
 }
 
 function toToken(row: Row): Token {
@@ -62,6 +67,13 @@ export type TokenTally =
   | { readonly kind: 'limit-exceeded'; readonly counter: TokenCounter; readonly limit: number }
   | { readonly kind: 'missing' };
 
+/** Which tokens a list shows: those of one bearer, or of a product and its licenses. */
+export interface TokenFilter {
+  readonly bearer?: { readonly type: TokenBearerType; readonly id: string } | undefined;
+  /** Tokens of this product and of its licenses (a product bearer's view). */
+  readonly productId?: string | undefined;
+}
+
 /** Repository of tokens. */
 export class TokensRepo {
   private readonly byDigest;
@@ -69,8 +81,10 @@ export class TokensRepo {
   private readonly insert;
   private readonly deleteForBearer;
   private readonly increment;
+  private readonly setDigest;
+  private readonly remove;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.byDigest = db.prepare('SELECT * FROM tokens WHERE account_id = ? AND digest = ?');
     this.insert = db.prepare(
       `INSERT INTO tokens (id, account_id, bearer_type, bearer_id, kind, digest, name, expiry, max_activations, max_deactivations, created_at, updated_at)
@@ -78,6 +92,8 @@ export class TokensRepo {
     );
     this.deleteForBearer = db.prepare('DELETE FROM tokens WHERE bearer_type = ? AND bearer_id = ?');
     this.byId = db.prepare('SELECT * FROM tokens WHERE account_id = ? AND id = ?');
+    this.setDigest = db.prepare('UPDATE tokens SET digest = ?, updated_at = ? WHERE id = ?');
+    this.remove = db.prepare('DELETE FROM tokens WHERE id = ?');
     // One conditional UPDATE per counter: the limit check and the increment are one statement,
     // so no other writer (another process on the same database file) can slip in between.
     this.increment = {
@@ -92,7 +108,7 @@ export class TokensRepo {
 
   /** Creates a token; returns the record and the secret, which is not stored and cannot be recovered. */
   create(accountId: string, input: NewToken, now: number): { token: Token; secret: string } {
-    const secret = `${PREFIX[input.kind]}-${randomBytes(16).toString('hex')}v3`;
+    const secret = newSecret(input.kind);
     const id = randomUUID();
     this.insert.run({
       id,
@@ -143,6 +159,36 @@ export class TokensRepo {
     const limit = counter === 'activations' ? token.maxActivations : token.maxDeactivations;
     // No row changed although the token exists: only the limit can have stopped it.
     return { kind: 'limit-exceeded', counter, limit: limit ?? 0 };
+  }
+
+  /** A page of tokens, newest first. */
+  list(accountId: string, filter: TokenFilter, window: Window): Slice<Token> {
+    const where = ['t.account_id = @account'];
+    const params: Record<string, unknown> = { account: accountId };
+    if (filter.bearer !== undefined) {
+      where.push('t.bearer_type = @bearer_type AND t.bearer_id = @bearer_id');
+      Object.assign(params, { bearer_type: filter.bearer.type, bearer_id: filter.bearer.id });
+    }
+    if (filter.productId !== undefined) {
+      where.push(
+        `((t.bearer_type = 'products' AND t.bearer_id = @product)
+          OR (t.bearer_type = 'licenses' AND t.bearer_id IN (SELECT id FROM licenses WHERE product_id = @product)))`,
+      );
+      params.product = filter.productId;
+    }
+    return selectSlice(this.db, { from: `FROM tokens t WHERE ${where.join(' AND ')}`, params }, window, toToken);
+  }
+
+  /** Replaces a token's secret (Keygen's regenerate): the old one stops working at once. */
+  regenerate(token: Token, now: number): { token: Token; secret: string } {
+    const secret = newSecret(token.kind);
+    this.setDigest.run(tokenDigest(secret), now, token.id);
+    return { token: this.findById(token.accountId, token.id) as Token, secret };
+  }
+
+  /** Deletes one token (Keygen's revoke). */
+  revoke(token: Token): void {
+    this.remove.run(token.id);
   }
 
   /** Removes every token of a bearer (tokens are polymorphic, so no foreign key does it). */

@@ -13,6 +13,7 @@ import { routes as machines } from './machines.routes.js';
 import { routes as me } from './me.routes.js';
 import { routes as policies } from './policies.routes.js';
 import { routes as products } from './products.routes.js';
+import { routes as tokens } from './tokens.routes.js';
 import { routes as users } from './users.routes.js';
 
 /** The route table, in no particular order (find-my-way matches static segments before parameters). */
@@ -25,6 +26,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   ...licenseActions,
   ...licenseRelationships,
   ...licenseTokens,
+  ...tokens,
   ...machines,
   ...checkouts,
   ...me,
