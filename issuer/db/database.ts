@@ -2,6 +2,7 @@
  * Opens the issuer's SQLite database (better-sqlite3) and brings its schema up to date.
  * One file per issuer; `:memory:` for tests.
  */
+import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { MIGRATIONS, type Migration } from './migrations.js';
 
@@ -14,6 +15,7 @@ export type Db = Database.Database;
  * (a schema version above the last known migration): refusing is safer than guessing.
  */
 export function openDatabase(filename: string, migrations: readonly Migration[] = MIGRATIONS): Db {
+  createPrivately(filename);
   const db = new Database(filename);
   try {
     // WAL lets readers proceed during a write and survives a crash without a rollback journal;
@@ -28,6 +30,19 @@ export function openDatabase(filename: string, migrations: readonly Migration[] 
   } catch (error) {
     db.close();
     throw error;
+  }
+}
+
+/**
+ * The database holds the account's signing keys and every license key: a new file is created
+ * readable by its owner only (SQLite gives its -wal and -shm files the same mode).
+ */
+function createPrivately(filename: string): void {
+  if (filename === ':memory:' || filename === '' || filename.startsWith('file:')) return;
+  try {
+    writeFileSync(filename, '', { mode: 0o600, flag: 'wx' });
+  } catch {
+    // An existing file is opened as it is; any other problem surfaces when SQLite opens it.
   }
 }
 

@@ -1,5 +1,5 @@
 /** Storage: migrations, pragmas, upgrades in place, and durability across issuer restarts. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -61,6 +61,15 @@ describe('database', () => {
     expect(filled.ecdsaPrivateKeyPem).not.toBe(account.ecdsaPrivateKeyPem);
     expect(filled.rsaPrivateKeyPem).toBe(account.rsaPrivateKeyPem);
     expect(store.accounts.findById(account.id)).toEqual(filled);
+  });
+
+  it('creates a new database file, and its WAL, readable by the owner only', () => {
+    const file = tempFile('private.db');
+    const db = openDatabase(file);
+    createStore(db).accounts.create({ slug: 'private', name: 'Private', now: 1 });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(`${file}-wal`).mode & 0o777).toBe(0o600);
+    db.close();
   });
 
   it('refuses a database from a newer issuer, and a file that is not a database', () => {
