@@ -126,6 +126,356 @@ export const MESSAGES = {
     message: "This machine's identifier could not be read, so it cannot be fingerprinted.",
     action: 'On Linux, check that /etc/machine-id exists and is readable (systemd-machine-id-setup creates it).',
   },
+  NOT_FOUND: {
+    title: 'License key not recognised',
+    message: 'The licensing server knows no license with this key.',
+    action: 'Check the key for typos (copy and paste it from your purchase email), or contact your vendor.',
+  },
+  SUSPENDED: {
+    title: 'License suspended',
+    message: 'Your vendor has suspended this license.',
+    action: 'Contact your vendor to have it reinstated.',
+  },
+  EXPIRED: {
+    title: 'License expired',
+    message: 'This license has expired.',
+    action: 'Renew it with your vendor, then run "tessera renew".',
+  },
+  OVERDUE: {
+    title: 'Check-in overdue',
+    message: 'This license had to check in with the licensing server and missed its deadline.',
+    action: 'Connect to the internet and run "tessera check-in".',
+  },
+  BANNED: {
+    title: 'License owner banned',
+    message: 'The user who owns this license has been banned by the vendor.',
+    action: 'Contact your vendor.',
+  },
+  NO_MACHINE: {
+    title: 'Not activated on this machine',
+    message: 'This node-locked license has no machine activated yet.',
+    action: 'Activate this machine with "tessera activate KEY".',
+  },
+  NO_MACHINES: {
+    title: 'Not activated on this machine',
+    message: 'This floating license has no machine activated yet.',
+    action: 'Activate this machine with "tessera activate KEY".',
+  },
+  HEARTBEAT_NOT_STARTED: {
+    title: 'Heartbeat not started',
+    message: 'This license requires a heartbeat from this machine, and none has been sent yet.',
+    action: 'Keep Tessera running while online so that it can send heartbeats.',
+  },
+  HEARTBEAT_DEAD: {
+    title: 'Heartbeat lost',
+    message: 'This machine stopped sending the heartbeats its license requires.',
+    action: 'Connect to the internet and activate again with "tessera activate KEY".',
+  },
+  TOO_MANY_MACHINES: {
+    title: 'Too many machines',
+    message: 'This license is activated on more machines than it allows.',
+    action: 'Deactivate a machine you no longer use ("tessera seats list", then "tessera seats deactivate ID").',
+  },
+  TOO_MANY_CORES: {
+    title: 'Too many CPU cores',
+    message: 'The machines on this license have more CPU cores in total than it allows.',
+    action: 'Deactivate a machine, or ask your vendor for a larger license.',
+  },
+  TOO_MUCH_MEMORY: {
+    title: 'Too much memory',
+    message: 'The machines on this license have more memory in total than it allows.',
+    action: 'Deactivate a machine, or ask your vendor for a larger license.',
+  },
+  TOO_MUCH_DISK: {
+    title: 'Too much disk',
+    message: 'The machines on this license have more disk in total than it allows.',
+    action: 'Deactivate a machine, or ask your vendor for a larger license.',
+  },
+  TOO_MANY_PROCESSES: {
+    title: 'Too many processes',
+    message: 'More copies of the software are running than this license allows.',
+    action: 'Close other running copies, then try again.',
+  },
+  TOO_MANY_USERS: {
+    title: 'Too many users',
+    message: 'This license has more users than it allows.',
+    action: 'Ask your vendor or administrator to remove users from the license.',
+  },
+  PRODUCT_SCOPE_REQUIRED: {
+    title: 'Product not specified',
+    message: 'The licensing server requires the product to be named when validating this license.',
+    action: 'Add "product" to the vendor configuration.',
+  },
+  PRODUCT_SCOPE_MISMATCH: {
+    title: 'License for another product',
+    message: 'This license key belongs to a different product.',
+    action: 'Use the license key you received for this product.',
+  },
+  POLICY_SCOPE_REQUIRED: {
+    title: 'Policy not specified',
+    message: 'The licensing server requires the license policy to be named when validating.',
+    action: 'Ask your vendor for an updated configuration.',
+  },
+  POLICY_SCOPE_MISMATCH: {
+    title: 'License of another kind',
+    message: 'This license belongs to a different license policy than the software expects.',
+    action: 'Use the license key you received for this edition.',
+  },
+  USER_SCOPE_REQUIRED: {
+    title: 'User not specified',
+    message: 'This license must be validated for a named user.',
+    action: 'Ask your vendor how to sign in for this license.',
+  },
+  USER_SCOPE_MISMATCH: {
+    title: 'License of another user',
+    message: 'This license is not assigned to the user it was checked for.',
+    action: 'Use your own license key, or ask your administrator to assign this one to you.',
+  },
+  MACHINE_SCOPE_REQUIRED: {
+    title: 'Machine not specified',
+    message: 'The licensing server requires a machine to be named when validating.',
+    action: 'Activate this machine with "tessera activate KEY".',
+  },
+  MACHINE_SCOPE_MISMATCH: {
+    title: 'License not for this machine',
+    message: 'This license is not activated for the machine it was checked for.',
+    action: 'Activate this machine with "tessera activate KEY".',
+  },
+  FINGERPRINT_SCOPE_REQUIRED: {
+    title: 'Machine fingerprint required',
+    message: "The licensing server requires this machine's fingerprint when validating.",
+    action: 'Activate again with "tessera activate KEY".',
+  },
+  FINGERPRINT_SCOPE_MISMATCH: {
+    title: 'Not activated on this machine',
+    message: 'This license is activated, but not on this machine.',
+    action: 'Activate this machine with "tessera activate KEY", or deactivate another one first.',
+  },
+  FINGERPRINT_SCOPE_EMPTY: {
+    title: 'Machine fingerprint missing',
+    message: 'The validation request carried an empty fingerprint.',
+    action: 'Run "tessera fingerprint" to check that this machine can be identified.',
+  },
+  COMPONENTS_SCOPE_REQUIRED: {
+    title: 'Hardware components required',
+    message: "The licensing server requires this machine's hardware components when validating.",
+    action: 'Activate again with "tessera activate KEY".',
+  },
+  COMPONENTS_SCOPE_MISMATCH: {
+    title: 'Hardware changed',
+    message: "Not enough of this machine's hardware matches the machine that was activated.",
+    action: 'Deactivate the old machine and activate this one.',
+  },
+  COMPONENTS_SCOPE_EMPTY: {
+    title: 'Hardware components missing',
+    message: 'The validation request carried no hardware components.',
+    action: 'Run "tessera fingerprint" to check that this machine can be identified.',
+  },
+  ENTITLEMENTS_MISSING: {
+    title: 'Feature not included',
+    message: 'This license does not include a feature the software requires.',
+    action: 'Ask your vendor to add the feature to your license.',
+  },
+  ENTITLEMENTS_SCOPE_EMPTY: {
+    title: 'No features named',
+    message: 'The validation request named an empty list of features.',
+    action: 'Check "requiredEntitlements" in the vendor configuration.',
+  },
+  CHECKSUM_SCOPE_REQUIRED: {
+    title: 'Release checksum required',
+    message: "The licensing server requires the software release's checksum when validating.",
+    action: 'Update the software to a release your vendor distributes.',
+  },
+  CHECKSUM_SCOPE_MISMATCH: {
+    title: 'Release not covered',
+    message: 'This license does not cover this build of the software.',
+    action: 'Install a release your license covers, or ask your vendor.',
+  },
+  VERSION_SCOPE_REQUIRED: {
+    title: 'Version required',
+    message: 'The licensing server requires the software version when validating.',
+    action: 'Update the software to a release your vendor distributes.',
+  },
+  VERSION_SCOPE_MISMATCH: {
+    title: 'Version not covered',
+    message: 'This license does not cover this version of the software.',
+    action: 'Install a version your license covers, or ask your vendor to upgrade the license.',
+  },
+  MACHINE_LIMIT_EXCEEDED: {
+    title: 'No seats left',
+    message: 'This license is already activated on as many machines as it allows.',
+    action: 'Deactivate a machine you no longer use ("tessera seats list --license KEY"), then activate again.',
+  },
+  MACHINE_CORE_LIMIT_EXCEEDED: {
+    title: 'CPU core limit reached',
+    message: "Activating this machine would exceed the license's limit on CPU cores.",
+    action: 'Deactivate another machine, or ask your vendor for a larger license.',
+  },
+  MACHINE_MEMORY_LIMIT_EXCEEDED: {
+    title: 'Memory limit reached',
+    message: "Activating this machine would exceed the license's limit on memory.",
+    action: 'Deactivate another machine, or ask your vendor for a larger license.',
+  },
+  MACHINE_DISK_LIMIT_EXCEEDED: {
+    title: 'Disk limit reached',
+    message: "Activating this machine would exceed the license's limit on disk.",
+    action: 'Deactivate another machine, or ask your vendor for a larger license.',
+  },
+  FINGERPRINT_TAKEN: {
+    title: 'Machine already activated elsewhere',
+    message: 'This machine is already activated under another license.',
+    action: 'Deactivate it there first, or keep using that license.',
+  },
+  MACHINE_HEARTBEAT_DEAD: {
+    title: 'Machine heartbeat lost',
+    message: 'The licensing server considers this machine dead because its heartbeats stopped.',
+    action: 'Activate this machine again with "tessera activate KEY".',
+  },
+  LICENSE_INVALID: {
+    title: 'License key refused',
+    message: 'The licensing server did not accept this license key.',
+    action: 'Check the key (copy and paste it from your purchase email).',
+  },
+  LICENSE_SUSPENDED: {
+    title: 'License suspended',
+    message: 'Your vendor has suspended this license, so it cannot be used to activate machines.',
+    action: 'Contact your vendor to have it reinstated.',
+  },
+  LICENSE_EXPIRED: {
+    title: 'License expired',
+    message: 'This license has expired and its policy revokes access on expiry.',
+    action: 'Renew it with your vendor.',
+  },
+  LICENSE_BANNED: {
+    title: 'License owner banned',
+    message: 'The user who owns this license has been banned by the vendor.',
+    action: 'Contact your vendor.',
+  },
+  LICENSE_NOT_ALLOWED: {
+    title: 'License key sign-in not allowed',
+    message: "This license's policy does not allow signing in with the license key.",
+    action: 'Ask your vendor for a license token.',
+  },
+  TOKEN_INVALID: {
+    title: 'Credentials refused',
+    message: 'The licensing server did not accept the token.',
+    action: 'Check the token, or create a new one.',
+  },
+  TOKEN_EXPIRED: {
+    title: 'Token expired',
+    message: 'The token has expired.',
+    action: 'Create a new token and try again.',
+  },
+  TOKEN_NOT_ALLOWED: {
+    title: 'Token not allowed',
+    message: "This license's policy does not allow license tokens.",
+    action: 'Use the license key instead.',
+  },
+  ACCESS_DENIED: {
+    title: 'Not permitted',
+    message: 'These credentials may not perform this action.',
+    action: 'Use the license key of this license, or an administrator token.',
+  },
+  ACTIVATIONS_LIMIT_EXCEEDED: {
+    title: 'Activation token used up',
+    message: 'This activation token has already activated as many machines as it allows.',
+    action: 'Ask your administrator for a new activation token.',
+  },
+  DEACTIVATIONS_LIMIT_EXCEEDED: {
+    title: 'Deactivation limit reached',
+    message: 'This token has already deactivated as many machines as it allows.',
+    action: 'Ask your administrator to deactivate the machine.',
+  },
+  USES_LIMIT_EXCEEDED: {
+    title: 'Usage limit reached',
+    message: 'This license has been used as many times as it allows.',
+    action: 'Ask your vendor for more uses.',
+  },
+  CHECK_IN_NOT_REQUIRED: {
+    title: 'No check-in needed',
+    message: 'This license does not require check-ins.',
+    action: 'Nothing to do: the license stays valid without checking in.',
+  },
+  RESOURCE_NOT_FOUND: {
+    title: 'Not found on the server',
+    message: 'The licensing server does not know this license or machine (it may have been deactivated).',
+    action: 'Run "tessera status" to see the current state, and activate again if needed.',
+  },
+  REQUEST_REFUSED: {
+    title: 'Request refused',
+    message: 'The licensing server refused the request.',
+    action: 'Check the details above; if they do not help, contact your vendor.',
+  },
+  ISSUER_UNREACHABLE: {
+    title: 'Licensing server unreachable',
+    message: 'The licensing server could not be reached.',
+    action: 'Check your internet connection and proxy (HTTPS_PROXY), then try again; an activated machine keeps working offline meanwhile.',
+  },
+  ISSUER_RATE_LIMITED: {
+    title: 'Too many requests',
+    message: 'The licensing server asked Tessera to slow down.',
+    action: 'Wait a minute, then try again.',
+  },
+  ISSUER_ERROR: {
+    title: 'Licensing server error',
+    message: 'The licensing server answered with an error.',
+    action: 'Try again later; if it persists, contact your vendor.',
+  },
+  RESPONSE_MALFORMED: {
+    title: 'Unreadable server response',
+    message: "The licensing server's answer was not a valid JSON:API document.",
+    action: 'Check that the vendor configuration points at the right server ("apiUrl").',
+  },
+  RESPONSE_NONCE_MISMATCH: {
+    title: 'Replayed response',
+    message: "The server's answer does not carry the random nonce Tessera sent: it may be a replay of an older answer.",
+    action: 'Check that no proxy or other software is intercepting the connection, then try again.',
+  },
+  RESPONSE_SCOPE_MISMATCH: {
+    title: 'Response for another request',
+    message: "The server's answer was for a different license, machine or product than Tessera asked about.",
+    action: 'Check that no proxy or other software is intercepting the connection, then try again.',
+  },
+  NOT_ACTIVATED: {
+    title: 'Not activated',
+    message: 'No license is installed on this machine.',
+    action: 'Activate with "tessera activate KEY", or import a license file with "tessera import FILE".',
+  },
+  LICENSE_NOT_INSTALLED: {
+    title: 'No such license',
+    message: 'No installed license has this id.',
+    action: 'Run "tessera licenses list" to see the installed licenses.',
+  },
+  LICENSE_KEY_REQUIRED: {
+    title: 'License key needed',
+    message: 'This license file is encrypted: its license key is needed to open it.',
+    action: 'Enter the license key that came with the file (for example with --license-key -).',
+  },
+  OFFLINE_DEACTIVATION_UNAVAILABLE: {
+    title: 'Cannot deactivate offline',
+    message: 'Deactivating frees the seat on the licensing server, which cannot be reached now.',
+    action: 'Connect to the internet and try again; the license stays installed meanwhile.',
+  },
+  CONFIG_NOT_FOUND: {
+    title: 'Vendor configuration not found',
+    message: 'The vendor configuration file named by --config or TESSERA_CONFIG does not exist.',
+    action: 'Check the path, or leave it unset to use the embedded local issuer.',
+  },
+  CONFIG_INVALID: {
+    title: 'Vendor configuration invalid',
+    message: 'The vendor configuration file is not valid (it needs apiUrl, account, product and publicKey).',
+    action: 'Fix the file, or copy the "config" object that the issuer prints on start.',
+  },
+  STATE_UNREADABLE: {
+    title: 'Local license state unreadable',
+    message: 'Tessera could not read its saved license state.',
+    action: 'Import your license file again, or activate again; the damaged file was kept aside.',
+  },
+  ADMIN_CREDENTIALS_REQUIRED: {
+    title: 'Credentials required',
+    message: 'Listing or deactivating seats needs the license key or an administrator token.',
+    action: 'Pass --license KEY (or set TESSERA_ADMIN_TOKEN), then try again.',
+  },
 } as const satisfies Record<FailureCode, CodeMessage>;
 
 /** The user-facing message for a code. */

@@ -1,0 +1,22 @@
+/** The vendor configuration: which licensing API Tessera talks to, and whose key it trusts. */
+
+/** A validated vendor configuration (`tessera.config.json`). */
+export interface VendorConfig {
+  /** Base URL of the Keygen-compatible API, without `/v1` (e.g. `https://api.keygen.sh`). */
+  readonly apiUrl: string;
+  /** Keygen account id (UUID) or slug. */
+  readonly account: string;
+  /** Product id the licenses must belong to (validation is scoped to it); null when unscoped. */
+  readonly product: string | null;
+  /** Pinned public key: Ed25519 as 64 hex characters, or a PEM (ECDSA P-256, RSA). */
+  readonly publicKey: string;
+  /** Requested check-out TTL in seconds (≥ 3600), or null for files that never expire; default 2629746 (1 month). */
+  readonly checkoutTtl?: number | null;
+  /** Entitlement codes the software needs; validation reports ENTITLEMENTS_MISSING without them. */
+  readonly requiredEntitlements?: readonly string[];
+}
+
+/** Where a configuration came from, for diagnostics (`status --json`, the settings screen). */
+export type ConfigSource =
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'embedded-issuer'; readonly database: string };

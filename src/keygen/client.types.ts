@@ -1,0 +1,91 @@
+/**
+ * The Keygen API client's interface. Every method returns a `Result`: expected failures are
+ * values with a closed code (network, signature, Keygen refusals); bugs throw.
+ *
+ * Every response the server signs is verified before anything in it is used: `Keygen-Signature`
+ * against the pinned key, `Digest`, the `Date` window, our own request target and host. A
+ * response without a valid signature is a failure (`RESPONSE_SIGNATURE_*`), whatever its status.
+ */
+import type { FailureCode, Result } from '../contract/codes.js';
+
+/** A JSON:API resource object as the server sent it. */
+export interface ApiResource {
+  readonly id: string;
+  readonly type: string;
+  readonly attributes: Readonly<Record<string, unknown>>;
+  readonly relationships?: Readonly<Record<string, unknown>>;
+}
+
+/** How the client authenticates: `Authorization: License <key>` or `Bearer <token>`. */
+export type Credentials = { readonly kind: 'license-key'; readonly key: string } | { readonly kind: 'token'; readonly token: string };
+
+/** The scope of a validation (`meta.scope`); every given key must come back in the response. */
+export interface ValidationScope {
+  readonly product?: string;
+  readonly fingerprint?: string;
+  readonly entitlements?: readonly string[];
+}
+
+/** A verified validation answer. `code` is Keygen's `meta.code` (`VALID`, `NO_MACHINE`, …). */
+export interface Validation {
+  readonly valid: boolean;
+  readonly code: string;
+  readonly detail: string;
+  /** The license, or null for NOT_FOUND. */
+  readonly license: ApiResource | null;
+}
+
+/** Hardware description sent on activation. */
+export interface MachineAttributes {
+  readonly fingerprint: string;
+  readonly name?: string;
+  readonly hostname?: string;
+  readonly platform?: string;
+  readonly cores?: number;
+  readonly memory?: number;
+  readonly disk?: number;
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+/** Options of a machine-file check-out. */
+export interface CheckoutOptions {
+  /** Seconds (≥ 3600) or null for no expiry; default: the server's (one month). */
+  readonly ttl?: number | null;
+  readonly encrypt?: boolean;
+  /** e.g. `['license', 'license.entitlements']`. */
+  readonly include?: readonly string[];
+  /** e.g. `aes-256-gcm+ed25519`; default: the server's. */
+  readonly algorithm?: string;
+}
+
+/** One page of a list. */
+export interface Page<T> {
+  readonly data: readonly T[];
+  /** The next page's number, or null on the last page. */
+  readonly next: number | null;
+}
+
+/** The Keygen API, as Tessera uses it. */
+export interface KeygenClient {
+  /** `POST /licenses/actions/validate-key` with a random nonce; nonce and scope must come back. */
+  validateKey(key: string, scope: ValidationScope): Promise<Result<Validation>>;
+  /** `POST /licenses/{id}/actions/validate` (credentials required), same nonce and scope checks. */
+  validate(licenseId: string, scope: ValidationScope, credentials: Credentials): Promise<Result<Validation>>;
+  /** `POST /machines`: 201 → the machine. */
+  activate(licenseId: string, machine: MachineAttributes, credentials: Credentials): Promise<Result<ApiResource>>;
+  /** `GET /machines/{id|fingerprint}`. */
+  machine(idOrFingerprint: string, credentials: Credentials): Promise<Result<ApiResource>>;
+  /** `POST /machines/{id|fingerprint}/actions/check-out`: the machine file's certificate text. */
+  checkOutMachine(idOrFingerprint: string, options: CheckoutOptions, credentials: Credentials): Promise<Result<string>>;
+  /** `POST /licenses/{id}/actions/check-in`: the license after check-in. */
+  checkIn(licenseId: string, credentials: Credentials): Promise<Result<ApiResource>>;
+  /** `POST /machines/{id|fingerprint}/actions/ping`. */
+  ping(idOrFingerprint: string, credentials: Credentials): Promise<Result<ApiResource>>;
+  /** `DELETE /machines/{id|fingerprint}`: 204. */
+  deactivate(idOrFingerprint: string, credentials: Credentials): Promise<Result<void>>;
+  /** `GET /licenses/{id}/machines?page[number]=n&page[size]=size`. */
+  licenseMachines(licenseId: string, page: { readonly number: number; readonly size: number }, credentials: Credentials): Promise<Result<Page<ApiResource>>>;
+}
+
+/** Failure codes the client can return (for exhaustive handling by callers). */
+export type ClientFailureCode = FailureCode;

@@ -1,0 +1,124 @@
+/**
+ * The license manager: the one core that the CLI, the local agent and the desktop app drive.
+ * Expected failures are values with a closed code and a message; bugs throw.
+ */
+import type { FailureCode, Result } from '../contract/codes.js';
+
+/** A warning shown beside a status that is still valid. */
+export interface StatusWarning {
+  readonly code: 'LICENSE_EXPIRING' | 'FILE_EXPIRING' | 'CHECK_IN_OVERDUE';
+  readonly message: string;
+  /** The moment the warning is about (ISO 8601). */
+  readonly at: string;
+}
+
+/** What a license grants, decoded from a verified certificate (and refreshed online). */
+export interface LicenseFacts {
+  readonly id: string;
+  readonly name: string | null;
+  /** The license key masked for display (`AFBBA7…V3`), never in full. */
+  readonly keyHint: string | null;
+  readonly status: string | null;
+  readonly expiry: string | null;
+  readonly policy: { readonly id: string; readonly name: string | null } | null;
+  readonly product: { readonly id: string; readonly name: string | null } | null;
+  /** Entitlement codes, sorted. */
+  readonly entitlements: readonly string[];
+  readonly machine: { readonly id: string; readonly name: string | null; readonly fingerprint: string } | null;
+}
+
+/** The answer to "is this machine licensed?", decided offline first and refreshed online when reachable. */
+export interface StatusReport {
+  readonly licensed: boolean;
+  /** `VALID`, or the precise reason it is not (engine code, Keygen code, NOT_ACTIVATED …). */
+  readonly code: 'VALID' | FailureCode;
+  readonly message: string;
+  /** Whether the licensing server confirmed this answer now, or it comes from the stored file alone. */
+  readonly source: 'online' | 'offline';
+  readonly license: LicenseFacts | null;
+  /** When the stored certificate stops being usable offline (ISO 8601), or null. */
+  readonly fileExpiry: string | null;
+  readonly lastCheckIn: string | null;
+  readonly nextCheckIn: string | null;
+  readonly warnings: readonly StatusWarning[];
+}
+
+/** One installed license, as listed. */
+export interface InstalledLicense {
+  readonly id: string;
+  readonly kind: 'license' | 'machine';
+  readonly source: 'activation' | 'import';
+  readonly label: string | null;
+  readonly pinned: boolean;
+  /** Whether this is the license `status` answers for. */
+  readonly active: boolean;
+  readonly licensed: boolean;
+  readonly code: 'VALID' | FailureCode;
+  readonly license: LicenseFacts | null;
+  readonly fileExpiry: string | null;
+  readonly installedAt: string;
+  readonly updatedAt: string;
+}
+
+/** One seat (activated machine) of a license, for admins. */
+export interface Seat {
+  readonly id: string;
+  readonly fingerprint: string;
+  readonly name: string | null;
+  readonly hostname: string | null;
+  readonly platform: string | null;
+  readonly heartbeatStatus: string | null;
+  readonly lastHeartbeat: string | null;
+  readonly created: string;
+  /** Whether this seat is the machine Tessera runs on. */
+  readonly current: boolean;
+}
+
+/** Who lists or deactivates seats: the license key, or an admin/product token. */
+export type SeatCredentials = { readonly licenseKey: string } | { readonly adminToken: string; readonly licenseId: string };
+
+/** A page of an ordered list, with the cursor of the next page. */
+export interface Paged<T> {
+  readonly data: readonly T[];
+  readonly next: string | null;
+}
+
+/** The outcome of deactivating several seats: each one succeeds or fails on its own. */
+export interface BulkOutcome {
+  readonly deactivated: readonly string[];
+  readonly failed: readonly { readonly id: string; readonly code: FailureCode; readonly message: string }[];
+}
+
+export interface LicenseManager {
+  /**
+   * Activates this machine: validate-key scoped to the fingerprint (and product) →
+   * NO_MACHINE / NO_MACHINES / FINGERPRINT_SCOPE_MISMATCH → activate → check out an encrypted
+   * machine file with the license and entitlements → verify it → store (key in the keychain).
+   * An already-activated machine is recognised, not activated twice.
+   */
+  activate(licenseKey: string): Promise<Result<StatusReport>>;
+  /** Status of the active license; `online: false` never touches the network. Not being licensed is a report, not a failure. */
+  status(options?: { readonly online?: boolean }): Promise<StatusReport>;
+  /** Checks the active license in (422 → CHECK_IN_NOT_REQUIRED), then refreshes the file. */
+  checkIn(): Promise<Result<StatusReport>>;
+  /** Forces a fresh check-out of the active license's machine file. */
+  renew(): Promise<Result<StatusReport>>;
+  /** Deletes this machine on the server, then wipes local state and secrets; offline → OFFLINE_DEACTIVATION_UNAVAILABLE. */
+  deactivate(): Promise<Result<{ readonly licenseId: string; readonly machineId: string }>>;
+  /** Sends a heartbeat when the active license requires one (no-op otherwise). */
+  heartbeat(): Promise<Result<{ readonly sent: boolean }>>;
+  /** Verifies and installs a license or machine file carried in by hand (LICENSE_KEY_REQUIRED when encrypted and no key given). */
+  importFile(certificate: string, options?: { readonly licenseKey?: string }): Promise<Result<InstalledLicense>>;
+  /** Installed licenses, ordered by install time, `limit` per page after cursor `after`. */
+  installed(page?: { readonly after?: string; readonly limit?: number }): Promise<Paged<InstalledLicense>>;
+  /** One installed license (LICENSE_NOT_INSTALLED when unknown). */
+  get(id: string): Promise<Result<InstalledLicense>>;
+  /** Changes a person's label or the pin of an installed license. */
+  update(id: string, changes: { readonly label?: string | null; readonly pinned?: boolean }): Promise<Result<InstalledLicense>>;
+  /** Removes an installed license and its secrets locally (the server is not told). */
+  remove(id: string): Promise<Result<void>>;
+  /** The license's seats, with the current machine marked. */
+  seats(credentials: SeatCredentials, page?: { readonly number?: number; readonly size?: number }): Promise<Result<Paged<Seat>>>;
+  /** Deactivates the given seats one by one, reporting progress. */
+  deactivateSeats(credentials: SeatCredentials, ids: readonly string[], onProgress?: (done: number, total: number) => void): Promise<Result<BulkOutcome>>;
+}
