@@ -1,0 +1,25 @@
+/** The composition root's interface: what the CLI, the agent and the desktop app open. */
+import type { ConfigSource, VendorConfig } from '../config/vendor-config.types.js';
+import type { Result } from '../contract/codes.js';
+import type { LicenseManager } from './manager.types.js';
+
+/** A ready licensing core for one vendor configuration. */
+export interface LicensingRuntime {
+  readonly manager: LicenseManager;
+  readonly config: VendorConfig;
+  readonly source: ConfigSource;
+  /** The data folder (TESSERA_HOME or the platform's app data folder). */
+  readonly dataFolder: string;
+  /** Stops background work (scheduler) and releases resources. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** How to open it: `--config FILE`, the environment (TESSERA_CONFIG, TESSERA_HOME, proxies), and the app folder. */
+export interface OpenOptions {
+  readonly configPath?: string | undefined;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Folder of the installed app, where a packaged `tessera.config.json` may sit. */
+  readonly appFolder?: string | undefined;
+}
+
+export type OpenLicensing = (options: OpenOptions) => Promise<Result<LicensingRuntime, 'CONFIG_NOT_FOUND' | 'CONFIG_INVALID' | 'PUBLIC_KEY_INVALID'>>;
