@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -16,7 +16,8 @@ What "npm start" runs. With no vendor configured, starts the embedded local issu
 Keygen-compatible licensing server on 127.0.0.1, with a demo product and one license key per
 demo policy), prints its address, public key and the demo keys, and runs until Ctrl-C.
 Its database lives in the data folder (TESSERA_HOME, or the platform's app data folder), so
-the same demo keys come back on the next start.
+the same demo keys come back on the next start; its vendor configuration is written beside it
+(issuer/tessera.config.json), where the other commands find it.
 
 Options:
   --port N   port of the local issuer (default: any free port)
@@ -68,6 +69,8 @@ export async function startCommand(argv: readonly string[], io: Io): Promise<num
     return EXIT.refused;
   }
   const started = JSON.parse(first) as IssuerStartLine;
+  // Other commands (activate, status, serve) find the embedded issuer through this file.
+  writeConfig(join(folder, 'tessera.config.json'), started.config);
 
   if (values.json) {
     printJson(io, { issuer: { url: started.url, account: started.account, publicKey: started.publicKey, database }, config: started.config, licenses: started.licenses });
@@ -113,6 +116,13 @@ async function printSummary(io: Io, started: IssuerStartLine, database: string):
       '',
     ].join('\n'),
   );
+}
+
+/** Writes the vendor configuration atomically (temporary file, then rename), readable by the owner only. */
+function writeConfig(path: string, config: Readonly<Record<string, unknown>>): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  renameSync(temporary, path);
 }
 
 /** Resolves on the first SIGINT or SIGTERM, then stops listening. */

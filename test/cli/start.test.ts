@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -55,6 +55,10 @@ describe('tessera start without a vendor configuration', () => {
     expect(started.config).toMatchObject({ apiUrl: started.issuer.url, account: started.issuer.account, publicKey: started.issuer.publicKey });
     expect(started.licenses).toHaveLength(7);
     expect(JSON.stringify(started)).not.toMatch(/admin-/);
+    // The configuration the other commands use to find the embedded issuer.
+    const written = join(home, 'issuer', 'tessera.config.json');
+    expect(JSON.parse(readFileSync(written, 'utf8'))).toEqual(started.config);
+    expect(statSync(written).mode & 0o777).toBe(0o600);
 
     const key = parsePublicKey(started.config.publicKey);
     if (!key.ok) throw new Error('public key does not parse');
