@@ -5,15 +5,14 @@
 // developer's own keyring, this script re-runs itself inside a private D-Bus session with a
 // throwaway, unlocked gnome-keyring (when dbus-run-session and gnome-keyring are installed).
 // It ends with one line that CI reads: "N passed, N failed, N skipped".
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { enterKeyringSession } from './keyring-session.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name) => join(root, 'node_modules', '.bin', name);
-const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 
 function run(command, args, env = process.env) {
   return new Promise((resolve) => {
@@ -22,32 +21,11 @@ function run(command, args, env = process.env) {
   });
 }
 
-if (process.platform === 'linux' && !process.env.TESSERA_TEST_SESSION && has('dbus-run-session') && has('gnome-keyring-daemon')) {
-  const env = { ...process.env, TESSERA_TEST_SESSION: '1' };
-  delete env.DISPLAY; // with a display, a locked keyring would open a GUI prompt and hang
-  delete env.WAYLAND_DISPLAY;
-  env.XDG_DATA_HOME = mkdtempSync(join(tmpdir(), 'tessera-keyring-data-'));
-  env.XDG_RUNTIME_DIR = mkdtempSync(join(tmpdir(), 'tessera-runtime-'));
-  chmodSync(env.XDG_RUNTIME_DIR, 0o700);
-  const code = await run('dbus-run-session', ['--', process.execPath, fileURLToPath(import.meta.url), ...process.argv.slice(2)], env);
-  process.exit(code);
-}
-
-if (process.env.TESSERA_TEST_SESSION) {
-  // A fresh keyring, unlocked with a throwaway password, serving only the secrets component.
-  const keyring = spawnSync('gnome-keyring-daemon', ['--unlock', '--components=secrets'], { input: 'tessera-test', encoding: 'utf8' });
-  if (keyring.status === 0) {
-    for (const line of keyring.stdout.split('\n')) {
-      const match = /^([A-Z_]+)=(.*)$/.exec(line);
-      if (match) process.env[match[1]] = match[2];
-    }
-    process.env.TESSERA_REQUIRE_KEYCHAIN = '1';
-    console.log('tessera test: private D-Bus session with an unlocked gnome-keyring');
-  } else {
-    console.warn(`tessera test: gnome-keyring did not start (${keyring.stderr.trim()}); keychain tests will be skipped`);
-  }
+if (await enterKeyringSession(import.meta.url, 'tessera test')) {
+  process.env.TESSERA_REQUIRE_KEYCHAIN = '1';
+  console.log('tessera test: private D-Bus session with an unlocked gnome-keyring');
 } else {
-  console.warn('tessera test: no dbus-run-session/gnome-keyring; keychain integration tests will be skipped');
+  console.warn('tessera test: keychain integration tests will be skipped');
 }
 
 const tally = { passed: 0, failed: 0, skipped: 0 };
