@@ -1,0 +1,178 @@
+/**
+ * The HTTP transport under the Keygen client, on `node:http`/`node:https` rather than `fetch`:
+ * the request target written on the wire is exactly `url.pathname + url.search`, the string the
+ * response signature is checked against (fetch may re-encode it). One deadline covers connect,
+ * proxy tunnel, request and the whole response; bodies are capped; proxies come from the
+ * environment (`proxy.ts`). Redirects are never followed.
+ */
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { proxyRoute, type Environment } from './proxy.js';
+
+/** One request, fully described. */
+export interface TransportRequest {
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  /** http: or https:; sent as `pathname + search` (absolute-URI form through an HTTP proxy). */
+  readonly url: URL;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Uint8Array | null;
+  /** Deadline for the whole exchange, from connect to the last body byte. */
+  readonly timeoutMs: number;
+  /** Larger bodies are abandoned (`too-large`). */
+  readonly maxResponseBytes: number;
+}
+
+/** A complete response. Header names are lower case; repeated headers are joined with `, `. */
+export interface TransportResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Uint8Array;
+}
+
+/** Why no response came back: no connection, the deadline passed, or the body was over the cap. */
+export type TransportFailure = 'unreachable' | 'timeout' | 'too-large';
+
+export type TransportResult = { readonly ok: true; readonly response: TransportResponse } | { readonly ok: false; readonly reason: TransportFailure };
+
+/** Sends one request. Never rejects for network conditions: they are `TransportFailure`s. */
+export interface Transport {
+  send(request: TransportRequest): Promise<TransportResult>;
+}
+
+/** Options of the Node transport. */
+export interface NodeTransportOptions {
+  /** Where proxy variables are read; default `process.env`. */
+  readonly env?: Environment;
+}
+
+/** The real transport: node:http(s), with `HTTP(S)_PROXY` / `NO_PROXY` from `env`. */
+export function createNodeTransport(options: NodeTransportOptions = {}): Transport {
+  const env = options.env ?? process.env;
+  return { send: (request) => send(request, env) };
+}
+
+function send(request: TransportRequest, env: Environment): Promise<TransportResult> {
+  return new Promise<TransportResult>((resolve) => {
+    const abort = new AbortController();
+    const sockets: Socket[] = [];
+    let settled = false;
+    const finish = (result: TransportResult): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      // A finished exchange has nothing left to cancel; a failed one may still be connecting.
+      if (!result.ok) abort.abort();
+      for (const socket of sockets) socket.destroy();
+      resolve(result);
+    };
+    const failed = (reason: TransportFailure) => (): void => finish({ ok: false, reason });
+    const timer = setTimeout(failed('timeout'), request.timeoutMs);
+
+    const route = proxyRoute(request.url, env);
+    const url = request.url;
+    const hostname = bareHost(url.hostname);
+    const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
+    const target = url.pathname + url.search;
+    const common = { method: request.method, signal: abort.signal, headers: { ...request.headers } };
+
+    const attach = (outgoing: ClientRequest): void => {
+      // `on`, not `once`: a late second error (after an abort) must not become an uncaught exception.
+      outgoing.on('error', failed('unreachable'));
+      outgoing.once('response', (response) => readResponse(response, request.maxResponseBytes, finish));
+      outgoing.end(request.body ?? undefined);
+    };
+
+    if (route.kind === 'invalid' || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      failed('unreachable')();
+      return;
+    }
+    if (route.kind === 'direct') {
+      const make = url.protocol === 'https:' ? httpsRequest : httpRequest;
+      attach(make({ ...common, hostname, port, path: target, agent: false }));
+      return;
+    }
+    const proxyHeaders: Record<string, string> = route.authorization === null ? {} : { 'Proxy-Authorization': route.authorization };
+    const proxyHost = bareHost(route.proxy.hostname);
+    const proxyPort = route.proxy.port === '' ? 80 : Number(route.proxy.port);
+    if (url.protocol === 'http:') {
+      // RFC 9112 §3.2.2: absolute-form to a proxy; the origin server still sees (and signs) the path.
+      const absolute = `${url.protocol}//${url.host}${target}`;
+      const headers = { ...common.headers, Host: url.host, ...proxyHeaders };
+      attach(httpRequest({ ...common, headers, hostname: proxyHost, port: proxyPort, path: absolute, agent: false }));
+      return;
+    }
+    // RFC 9110 §9.3.6: CONNECT host:port, then TLS to the origin through the tunnel. The proxy
+    // sees only the authority, never the request or its credentials.
+    const authority = `${url.hostname}:${port}`;
+    const tunnel = httpRequest({
+      method: 'CONNECT',
+      hostname: proxyHost,
+      port: proxyPort,
+      path: authority,
+      headers: { Host: authority, ...proxyHeaders },
+      agent: false,
+      signal: abort.signal,
+    });
+    tunnel.on('error', failed('unreachable'));
+    tunnel.once('connect', (response, socket, head) => {
+      sockets.push(socket);
+      socket.on('error', failed('unreachable'));
+      // Node reports every answer to CONNECT here; anything but 2xx is a refused tunnel.
+      const status = response.statusCode ?? 0;
+      if (status < 200 || status > 299 || head.length > 0) {
+        failed('unreachable')();
+        return;
+      }
+      const tls = tlsConnect({ socket, host: hostname, ...(isIP(hostname) === 0 ? { servername: hostname } : {}) });
+      sockets.push(tls);
+      tls.on('error', failed('unreachable'));
+      attach(httpsRequest({ ...common, hostname, port, path: target, createConnection: () => tls }));
+    });
+    tunnel.end();
+  });
+}
+
+/** Reads the body under the cap, then reports the response. */
+function readResponse(response: IncomingMessage, maxBytes: number, finish: (result: TransportResult) => void): void {
+  const declared = Number(response.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    finish({ ok: false, reason: 'too-large' });
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  response.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > maxBytes) finish({ ok: false, reason: 'too-large' });
+    else chunks.push(chunk);
+  });
+  response.once('end', () => {
+    finish({ ok: true, response: { status: response.statusCode ?? 0, headers: joinHeaders(response.rawHeaders), body: Buffer.concat(chunks) } });
+  });
+  response.on('error', () => finish({ ok: false, reason: 'unreachable' }));
+  response.once('close', () => {
+    if (!response.complete) finish({ ok: false, reason: 'unreachable' });
+  });
+}
+
+/**
+ * Every header, lower-cased, repeats joined with `, `. Node's own `headers` keeps only the first
+ * of some repeated names; joining all of them instead makes a doubled `Digest` or signature
+ * fail verification rather than one copy being chosen silently.
+ */
+function joinHeaders(raw: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (let index = 0; index + 1 < raw.length; index += 2) {
+    const name = (raw[index] as string).toLowerCase();
+    const value = raw[index + 1] as string;
+    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+  }
+  return headers;
+}
+
+/** `[::1]` → `::1`: node:http wants IPv6 hosts without brackets. */
+function bareHost(hostname: string): string {
+  return hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
+}
