@@ -1,6 +1,16 @@
+import { activateCommand } from './activate.command.js';
+import { checkInCommand } from './check-in.command.js';
+import { deactivateCommand } from './deactivate.command.js';
 import { fingerprintCommand } from './fingerprint.command.js';
-import { startCommand } from './start.command.js';
+import { importCommand } from './import.command.js';
+import { licensesCommand } from './licenses.command.js';
+import { redacting, resolveContext, type CliContext } from './licensing-context.js';
 import { EXIT, UsageError, type Io } from './output.js';
+import { renewCommand } from './renew.command.js';
+import { seatsCommand } from './seats.command.js';
+import { serveCommand } from './serve.command.js';
+import { startCommand } from './start.command.js';
+import { statusCommand } from './status.command.js';
 import { verifyCommand } from './verify.command.js';
 
 export const MAIN_HELP = `Usage: tessera <command> [options]
@@ -9,35 +19,60 @@ Tessera activates and verifies software licenses issued by a Keygen-compatible l
 online or fully offline.
 
 Commands:
+  activate KEY|-       activate this machine with a license key ("-" reads it from stdin)
+  status               is this machine licensed? license, expiry, entitlements, check-ins
+  check-in             check the active license in with the licensing server
+  renew                fetch a fresh license file for the active license
+  deactivate           free this machine's seat and remove its license
+  import FILE          install a license or machine file carried in by hand (air-gapped)
+  licenses             list, show or remove the licenses installed on this machine
+  seats                for admins: list a license's seats, deactivate them
+  serve                start the local agent (HTTP API on 127.0.0.1) for the web console
   verify FILE|FOLDER   verify a license or machine file offline (signature, decryption, claims)
   fingerprint          print this machine's fingerprint and components
   start                what "npm start" runs: the embedded local issuer with demo license keys
 
 Run "tessera <command> --help" for a command's options. Every command accepts --json.
+Exit status: 0 success or licensed, 1 refused or not licensed, 2 usage error,
+3 the licensing server could not be reached.
 `;
 
-type Command = (argv: readonly string[], io: Io) => Promise<number>;
+type Command = (argv: readonly string[], io: Io, context: CliContext) => Promise<number>;
 
 const COMMANDS: Readonly<Record<string, Command>> = {
+  activate: activateCommand,
+  status: statusCommand,
+  'check-in': checkInCommand,
+  renew: renewCommand,
+  deactivate: deactivateCommand,
+  import: importCommand,
+  licenses: licensesCommand,
+  seats: seatsCommand,
+  serve: serveCommand,
   verify: verifyCommand,
   fingerprint: fingerprintCommand,
   start: startCommand,
 };
 
-/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
-export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+/**
+ * Runs the CLI with `argv` (without node and script) and returns the exit code. `context`
+ * replaces parts of the real environment (the licensing core, the confirmation prompt) in tests.
+ */
+export async function runCli(argv: readonly string[], raw: Io, context: Partial<CliContext> = {}): Promise<number> {
+  // Secrets handed over through the environment never come back out in full, whatever prints them.
+  const io = redacting(raw, [raw.env.TESSERA_LICENSE_KEY, raw.env.TESSERA_ADMIN_TOKEN].map((secret) => secret?.trim() ?? ''));
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(MAIN_HELP);
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (command === undefined) {
-    io.stderr(`tessera: unknown command "${name}"\n\n${MAIN_HELP}`);
+    io.stderr(`tessera: unknown command "${name.slice(0, 40)}"\n\n${MAIN_HELP}`);
     return EXIT.usage;
   }
   try {
-    return await command(rest, io);
+    return await command(rest, io, resolveContext(context));
   } catch (error) {
     // parseArgs reports unknown or malformed options with ERR_PARSE_ARGS_* codes.
     const code = (error as { code?: unknown }).code;
