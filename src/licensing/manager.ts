@@ -276,6 +276,9 @@ export function createLicenseManager(deps: LicenseManagerDeps): ManagedLicenseMa
       const { fingerprint, hostname, platform, cores, memory, disk } = described.value;
       const loaded = await load();
       if (!loaded.ok) return loaded;
+      // The key must be storable before a seat is taken on the server: probe the keychain first.
+      const keychain = await secrets.list();
+      if (!keychain.ok) return keychain;
       const validation = await client.validateKey(licenseKey, scopeFor(null, fingerprint));
       if (!validation.ok) return validation;
       const { valid, code, license } = validation.value;

@@ -149,6 +149,19 @@ describe('activation', () => {
     expect(machine.calls.at(-1)).toBe('validate');
   });
 
+  it('refuses before taking a seat when the keychain cannot store the key (no request sent)', async () => {
+    const broken = createMemoryStore();
+    const unavailable = { ok: false as const, code: 'KEYCHAIN_UNAVAILABLE' as const, message: 'no keychain' };
+    broken.list = async () => unavailable;
+    broken.set = async () => unavailable;
+    const license = demo('Floating (3 seats)');
+    const before = (await serverMachines(license.id)).length;
+    const m = machineNamed('no-keychain', { secrets: broken });
+    expect(codeOf(await m.manager.activate(license.key))).toBe('KEYCHAIN_UNAVAILABLE');
+    expect(m.calls).toEqual([]);
+    expect((await serverMachines(license.id)).length).toBe(before);
+  });
+
   it('recognises a machine that is already activated instead of activating it twice', async () => {
     const license = demo('Node-locked');
     value(await machineNamed('a').manager.activate(license.key));
