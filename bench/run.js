@@ -4,7 +4,12 @@
 // Benches import the compiled code from dist/ (run `npm run build` first).
 // Usage: node --expose-gc bench/run.js [name-filter …]   (a bench runs if its name contains a filter)
 
-const MODULES = ['./license-file.bench.js', './machine.bench.js', './issuer.bench.js'];
+import { enterKeyringSession } from '../scripts/keyring-session.js';
+
+const MODULES = ['./license-file.bench.js', './machine.bench.js', './issuer.bench.js', './licensing.bench.js'];
+
+// The licensing bench stores license keys in the OS keychain: give it a private, unlocked one.
+await enterKeyringSession(import.meta.url, 'tessera bench');
 
 const modules = await Promise.all(MODULES.map((path) => import(path)));
 const names = modules.flatMap((module) => module.benches.map((bench) => bench.name));
