@@ -52,8 +52,15 @@ async function countingProxy(target) {
   };
 }
 
-function tessera(args, env) {
-  return spawnSync(process.execPath, [TESSERA, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
+/** Runs the CLI without blocking this process, which hosts the counting proxy. */
+async function tessera(args, env) {
+  const child = spawn(process.execPath, [TESSERA, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const [status] = await once(child, 'close');
+  return { status, stdout, stderr };
 }
 
 function wallMs(args) {
@@ -75,14 +82,14 @@ async function licensingBench() {
     const env = { TESSERA_HOME: home, TESSERA_LICENSE_KEY: issuer.licenses.find((license) => license.policy === 'Node-locked').key };
 
     proxy.take();
-    const activated = tessera(['activate', '--config', configPath, '--json'], env);
+    const activated = await tessera(['activate', '--config', configPath, '--json'], env);
     const requests = proxy.take();
     if (activated.status !== 0) throw new Error(`activate failed (${activated.status}): ${activated.stdout}${activated.stderr}`);
 
     // Offline: nothing listens at the configured address any more.
     await issuer.stop();
     await proxy.close();
-    const status = tessera(['status', '--config', configPath, '--json'], env);
+    const status = await tessera(['status', '--config', configPath, '--json'], env);
     const report = JSON.parse(status.stdout);
     if (status.status !== 0 || report.licensed !== true || report.source !== 'offline') {
       throw new Error(`status is not licensed offline (${status.status}): ${status.stdout}${status.stderr}`);

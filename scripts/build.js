@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Builds everything `npm install` needs: the TypeScript projects, then the portable verifier
-// bundle (`tessera/verify`), which must not depend on any Node built-in.
+// Builds everything `npm install` needs: the TypeScript projects, the portable verifier
+// bundle (`tessera/verify`), which must not depend on any Node built-in, and the CLI bundle
+// (`bin/tessera.js` runs it: one module graph of a few files starts faster than hundreds).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 
@@ -34,4 +36,26 @@ if (nodeImport !== null) {
   console.error(`tessera build: the portable verifier imports a Node built-in (${nodeImport[0]})`);
   process.exit(1);
 }
+console.log('tessera build: bundling the command line (dist/cli/tessera.js)');
+const builtins = new Set([...builtinModules, ...builtinModules.map((name) => `node:${name}`)]);
+// Native and platform packages stay outside the bundle, loaded from node_modules as they are.
+const packages = Object.keys(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).dependencies);
+await build({
+  root,
+  configFile: false,
+  logLevel: 'warn',
+  build: {
+    outDir: 'dist/cli',
+    emptyOutDir: true,
+    target: 'node20',
+    minify: false,
+    sourcemap: true,
+    ssr: true,
+    rollupOptions: {
+      input: { tessera: 'dist/src/cli/main.js' },
+      external: (id) => builtins.has(id) || packages.some((name) => id === name || id.startsWith(`${name}/`)),
+      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+    },
+  },
+});
 console.log('tessera build: done');

@@ -37,10 +37,10 @@ export const COMMON_OPTIONS = {
 /** The licensing core, loaded only when a command needs it (verify and fingerprint stay light). */
 const openLicensingLazily: OpenLicensing = async (options) => (await import('../licensing/runtime.js')).openLicensing(options);
 
-/** The package root (holding package.json), from src/cli (tests) or dist/src/cli (the built command). */
+/** The package root (holding package.json), from src/cli (tests), dist/src/cli (compiled) or dist/cli (the bundle). */
 function packageRoot(): string | undefined {
   const here = dirname(fileURLToPath(import.meta.url));
-  return [join(here, '..', '..'), join(here, '..', '..', '..')].find((folder) => existsSync(join(folder, 'package.json')));
+  return [join(here, '..'), join(here, '..', '..'), join(here, '..', '..', '..')].find((folder) => existsSync(join(folder, 'package.json')));
 }
 
 /** Asks on the controlling terminal; only offered when standard input is one. */

@@ -1,17 +1,5 @@
-import { activateCommand } from './activate.command.js';
-import { checkInCommand } from './check-in.command.js';
-import { deactivateCommand } from './deactivate.command.js';
-import { fingerprintCommand } from './fingerprint.command.js';
-import { importCommand } from './import.command.js';
-import { licensesCommand } from './licenses.command.js';
 import { redacting, resolveContext, type CliContext } from './licensing-context.js';
 import { EXIT, UsageError, type Io } from './output.js';
-import { renewCommand } from './renew.command.js';
-import { seatsCommand } from './seats.command.js';
-import { serveCommand } from './serve.command.js';
-import { startCommand } from './start.command.js';
-import { statusCommand } from './status.command.js';
-import { verifyCommand } from './verify.command.js';
 
 export const MAIN_HELP = `Usage: tessera <command> [options]
 
@@ -39,19 +27,23 @@ Exit status: 0 success or licensed, 1 refused or not licensed, 2 usage error,
 
 type Command = (argv: readonly string[], io: Io, context: CliContext) => Promise<number>;
 
-const COMMANDS: Readonly<Record<string, Command>> = {
-  activate: activateCommand,
-  status: statusCommand,
-  'check-in': checkInCommand,
-  renew: renewCommand,
-  deactivate: deactivateCommand,
-  import: importCommand,
-  licenses: licensesCommand,
-  seats: seatsCommand,
-  serve: serveCommand,
-  verify: verifyCommand,
-  fingerprint: fingerprintCommand,
-  start: startCommand,
+/**
+ * Each command's module, loaded only when that command runs: a cold `tessera status` pays for
+ * its own code, not for the agent, the verifier's folder scan or the issuer launcher.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  activate: async () => (await import('./activate.command.js')).activateCommand,
+  status: async () => (await import('./status.command.js')).statusCommand,
+  'check-in': async () => (await import('./check-in.command.js')).checkInCommand,
+  renew: async () => (await import('./renew.command.js')).renewCommand,
+  deactivate: async () => (await import('./deactivate.command.js')).deactivateCommand,
+  import: async () => (await import('./import.command.js')).importCommand,
+  licenses: async () => (await import('./licenses.command.js')).licensesCommand,
+  seats: async () => (await import('./seats.command.js')).seatsCommand,
+  serve: async () => (await import('./serve.command.js')).serveCommand,
+  verify: async () => (await import('./verify.command.js')).verifyCommand,
+  fingerprint: async () => (await import('./fingerprint.command.js')).fingerprintCommand,
+  start: async () => (await import('./start.command.js')).startCommand,
 };
 
 /**
@@ -66,11 +58,12 @@ export async function runCli(argv: readonly string[], raw: Io, context: Partial<
     io.stdout(MAIN_HELP);
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (command === undefined) {
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (load === undefined) {
     io.stderr(`tessera: unknown command "${name.slice(0, 40)}"\n\n${MAIN_HELP}`);
     return EXIT.usage;
   }
+  const command = await load();
   try {
     return await command(rest, io, resolveContext(context));
   } catch (error) {

@@ -33,7 +33,7 @@ interface IssuerStartLine {
   readonly licenses: readonly { readonly key: string; readonly policy: string; readonly expiry: string | null; readonly suspended: boolean }[];
 }
 
-/** bin/tessera-issuer.js, from src/cli (tests) or dist/src/cli (the built command). */
+/** bin/tessera-issuer.js, from src/cli (tests), dist/src/cli (compiled) or dist/cli/chunks (the bundle). */
 function issuerBin(): string {
   const candidates = ['../../bin/tessera-issuer.js', '../../../bin/tessera-issuer.js'].map((path) => fileURLToPath(new URL(path, import.meta.url)));
   return candidates.find((path) => existsSync(path)) ?? (candidates[1] as string);

@@ -7,7 +7,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { z } from 'zod';
+import { parseErrorDocument, parseListDocument, parseResourceDocument, parseValidationDocument } from './documents.js';
 import { KEYGEN_ERROR_CODES, type Failure, type FailureCode, type KeygenErrorCode, type Result } from '../contract/codes.js';
 import { fail } from '../contract/messages.js';
 import type { VendorConfig } from '../config/vendor-config.types.js';
@@ -51,28 +51,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HEADER_SAFE = /^[\x21-\x7e]{1,4096}$/;
 /** Keygen fingerprints are at most 4 KB (protocol §2.2 step 3). */
 const MAX_ID_CHARS = 4096;
-
-const RESOURCE = z.object({
-  id: z.string().min(1),
-  type: z.string().min(1),
-  attributes: z.record(z.string(), z.unknown()),
-  relationships: z.record(z.string(), z.unknown()).optional(),
-});
-const RESOURCE_DOCUMENT = z.object({ data: RESOURCE });
-const VALIDATION_DOCUMENT = z.object({
-  data: RESOURCE.nullable(),
-  meta: z.object({
-    valid: z.boolean(),
-    code: z.string().min(1),
-    detail: z.string(),
-    nonce: z.unknown().optional(),
-    scope: z.record(z.string(), z.unknown()).optional(),
-  }),
-});
-const LIST_DOCUMENT = z.object({ data: z.array(RESOURCE), links: z.object({ next: z.string().nullable().optional() }).optional() });
-const ERROR_DOCUMENT = z.object({
-  errors: z.array(z.object({ title: z.string().optional(), detail: z.string().optional(), code: z.string().optional() })).min(1),
-});
 
 /** One API call, described before it is sent. */
 interface Call {
@@ -164,7 +142,7 @@ export function createKeygenClient(options: KeygenClientOptions): KeygenClient {
     const sentScope = withDefaults(scope, config);
     const result = await exchange({ ...call, body: { meta: { ...meta, nonce, ...(Object.keys(sentScope).length === 0 ? {} : { scope: sentScope }) } } });
     if (!result.ok) return result;
-    const parsed = VALIDATION_DOCUMENT.safeParse(result.value);
+    const parsed = parseValidationDocument(result.value);
     if (!parsed.success || (parsed.data.data !== null && parsed.data.data.type !== 'licenses')) return fail('RESPONSE_MALFORMED');
     const { meta: answer, data } = parsed.data;
     if (answer.nonce !== nonce) return fail('RESPONSE_NONCE_MISMATCH');
@@ -179,7 +157,7 @@ export function createKeygenClient(options: KeygenClientOptions): KeygenClient {
   async function resource(call: Call, type: string, matches: (resource: ApiResource) => boolean): Promise<Result<ApiResource>> {
     const result = await exchange(call);
     if (!result.ok) return result;
-    const parsed = RESOURCE_DOCUMENT.safeParse(result.value);
+    const parsed = parseResourceDocument(result.value);
     if (!parsed.success || parsed.data.data.type !== type) return fail('RESPONSE_MALFORMED');
     return matches(parsed.data.data) ? { ok: true, value: parsed.data.data } : fail('RESPONSE_SCOPE_MISMATCH');
   }
@@ -244,7 +222,7 @@ export function createKeygenClient(options: KeygenClientOptions): KeygenClient {
       const query: [string, string][] = [['page[number]', String(page.number)], ['page[size]', String(page.size)]];
       const result = await exchange({ method: 'GET', path: ['licenses', licenseId, 'machines'], query, credentials, idempotent: true });
       if (!result.ok) return result;
-      const parsed = LIST_DOCUMENT.safeParse(result.value);
+      const parsed = parseListDocument(result.value);
       if (!parsed.success || parsed.data.data.some((machine) => machine.type !== 'machines')) return fail('RESPONSE_MALFORMED');
       const next = nextPage(parsed.data.links?.next ?? null);
       if (next === undefined) return fail('RESPONSE_MALFORMED');
@@ -293,7 +271,7 @@ function interpret(call: Call, response: TransportResponse): Result<unknown> {
     return { ok: true, value: document };
   }
   if (status < 400 || status > 499) return fail('RESPONSE_MALFORMED');
-  const errors = ERROR_DOCUMENT.safeParse(document);
+  const errors = parseErrorDocument(document);
   if (!errors.success) return fail('RESPONSE_MALFORMED');
   const first = errors.data.errors[0];
   const known = (KEYGEN_ERROR_CODES as readonly string[]).includes(first?.code ?? '') ? (first?.code as KeygenErrorCode) : null;
@@ -313,7 +291,7 @@ function withDetail(code: FailureCode, detail: string | null): ClientFailure {
 
 /** `errors[0].detail` (else its title), without control characters and bounded: it is shown to people. */
 function errorDetail(document: unknown): string | null {
-  const parsed = ERROR_DOCUMENT.safeParse(document);
+  const parsed = parseErrorDocument(document);
   const first = parsed.success ? parsed.data.errors[0] : undefined;
   const text = first?.detail ?? first?.title;
   // eslint-disable-next-line no-control-regex -- removing control characters is the point

@@ -6,9 +6,9 @@
  * environment (`proxy.ts`). Redirects are never followed.
  */
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type * as Https from 'node:https';
 import { isIP, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import type * as Tls from 'node:tls';
 import { proxyRoute, type Environment } from './proxy.js';
 
 /** One request, fully described. */
@@ -53,7 +53,19 @@ export function createNodeTransport(options: NodeTransportOptions = {}): Transpo
   return { send: (request) => send(request, env) };
 }
 
-function send(request: TransportRequest, env: Environment): Promise<TransportResult> {
+/** TLS, loaded on the first https request only: a plain-http exchange (the local issuer) never pays for it. */
+interface Secure {
+  readonly httpsRequest: typeof Https.request;
+  readonly tlsConnect: typeof Tls.connect;
+}
+let secure: Promise<Secure> | null = null;
+function loadSecure(): Promise<Secure> {
+  secure ??= Promise.all([import('node:https'), import('node:tls')]).then(([https, tls]) => ({ httpsRequest: https.request, tlsConnect: tls.connect }));
+  return secure;
+}
+
+async function send(request: TransportRequest, env: Environment): Promise<TransportResult> {
+  const { httpsRequest, tlsConnect } = request.url.protocol === 'https:' ? await loadSecure() : NO_TLS;
   return new Promise<TransportResult>((resolve) => {
     const abort = new AbortController();
     const sockets: Socket[] = [];
@@ -133,6 +145,16 @@ function send(request: TransportRequest, env: Environment): Promise<TransportRes
     tunnel.end();
   });
 }
+
+/** Stands in for TLS on plain-http routes, where it is never called. */
+const NO_TLS: Secure = {
+  httpsRequest: () => {
+    throw new Error('TLS requested on a plain-http route');
+  },
+  tlsConnect: () => {
+    throw new Error('TLS requested on a plain-http route');
+  },
+};
 
 /** Reads the body under the cap, then reports the response. */
 function readResponse(response: IncomingMessage, maxBytes: number, finish: (result: TransportResult) => void): void {

@@ -5,11 +5,10 @@
  */
 import { mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { z } from 'zod';
 import type { Result } from '../contract/codes.js';
 import { fail } from '../contract/messages.js';
 import { removeStaleTemporaries, syncFolder, writeFileAtomic } from './atomic-file.js';
-import { EMPTY_STATE, type LicensingState, type StateStore } from './state.types.js';
+import { EMPTY_STATE, type InstalledRecord, type LicensingState, type StateStore } from './state.types.js';
 
 /** The state file's name inside the store's folder. */
 export const STATE_FILE = 'state.json';
@@ -19,53 +18,76 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_CERTIFICATE_LENGTH = 1024 * 1024;
 const MAX_NAME_LENGTH = 1024;
 
+type Json = Readonly<Record<string, unknown>>;
+/** Why a value is not a valid state: the path of the first bad field (never its value). */
+type Check<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issue: string };
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 /** A time in milliseconds since the epoch. */
-const timestamp = z.int().nonnegative();
-const name = z.string().min(1).max(MAX_NAME_LENGTH);
+const isTimestamp = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+const isName = (value: unknown): value is string => typeof value === 'string' && value.length >= 1 && value.length <= MAX_NAME_LENGTH;
+const nullOr =
+  <T>(check: (value: unknown) => value is T) =>
+  (value: unknown): value is T | null =>
+    value === null || check(value);
 
-const recordSchema = z.strictObject({
-  id: z.string().regex(UUID),
-  kind: z.enum(['license', 'machine']),
-  source: z.enum(['activation', 'import']),
-  certificate: z.string().min(1).max(MAX_CERTIFICATE_LENGTH),
-  machineId: name.nullable(),
-  fingerprint: name.nullable(),
-  licenseKeyRef: name.nullable(),
-  label: z.string().max(MAX_NAME_LENGTH).nullable(),
-  pinned: z.boolean(),
-  lastCheckInAt: timestamp.nullable(),
-  nextCheckInAt: timestamp.nullable(),
-  requireHeartbeat: z.boolean(),
-  heartbeatDuration: z.int().positive().nullable(),
-  installedAt: timestamp,
-  updatedAt: timestamp,
-});
+/** Every field of a record and its rule, in the order they are written. */
+const RECORD_FIELDS: Readonly<Record<keyof InstalledRecord, (value: unknown) => boolean>> = {
+  id: (value) => typeof value === 'string' && UUID.test(value),
+  kind: (value) => value === 'license' || value === 'machine',
+  source: (value) => value === 'activation' || value === 'import',
+  certificate: (value) => typeof value === 'string' && value.length >= 1 && value.length <= MAX_CERTIFICATE_LENGTH,
+  machineId: nullOr(isName),
+  fingerprint: nullOr(isName),
+  licenseKeyRef: nullOr(isName),
+  label: (value) => value === null || (typeof value === 'string' && value.length <= MAX_NAME_LENGTH),
+  pinned: (value) => typeof value === 'boolean',
+  lastCheckInAt: nullOr(isTimestamp),
+  nextCheckInAt: nullOr(isTimestamp),
+  requireHeartbeat: (value) => typeof value === 'boolean',
+  heartbeatDuration: (value) => value === null || (Number.isSafeInteger(value) && (value as number) > 0),
+  installedAt: isTimestamp,
+  updatedAt: isTimestamp,
+};
+const RECORD_KEYS = Object.keys(RECORD_FIELDS) as (keyof InstalledRecord)[];
 
-/** The whole state, checked field by field; an unknown `version` is invalid. */
-const stateSchema: z.ZodType<LicensingState> = z
-  .strictObject({
-    version: z.literal(1),
-    licenses: z.array(recordSchema),
-    watermark: timestamp,
-  })
-  .refine((state) => new Set(state.licenses.map((record) => record.id.toLowerCase())).size === state.licenses.length, {
-    message: 'one record per license: duplicate id',
-    path: ['licenses'],
-  });
+/** One record, strictly: every field present and valid, nothing else; keys in a fixed order. */
+function checkRecord(value: unknown, at: string): Check<InstalledRecord> {
+  if (!isObject(value)) return { ok: false, issue: `${at}: not an object` };
+  const unknown = Object.keys(value).find((key) => !Object.hasOwn(RECORD_FIELDS, key));
+  if (unknown !== undefined) return { ok: false, issue: `${at}: unknown field` };
+  const record: Record<string, unknown> = {};
+  for (const key of RECORD_KEYS) {
+    if (!RECORD_FIELDS[key](value[key])) return { ok: false, issue: `${at}.${key}: invalid` };
+    record[key] = value[key];
+  }
+  return { ok: true, value: record as unknown as InstalledRecord };
+}
 
-/** Why a state does not validate, naming the field (never its value). */
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.length === 0 ? '(state)' : issue.path.join('.')}: ${issue.message}`)
-    .join('; ');
+/** The whole state, checked field by field; an unknown `version` is invalid, and so is a license twice. */
+function checkState(value: unknown): Check<LicensingState> {
+  if (!isObject(value)) return { ok: false, issue: '(state): not an object' };
+  if (Object.keys(value).some((key) => key !== 'version' && key !== 'licenses' && key !== 'watermark')) return { ok: false, issue: '(state): unknown field' };
+  if (value.version !== 1) return { ok: false, issue: 'version: invalid' };
+  if (!isTimestamp(value.watermark)) return { ok: false, issue: 'watermark: invalid' };
+  if (!Array.isArray(value.licenses)) return { ok: false, issue: 'licenses: not an array' };
+  const licenses: InstalledRecord[] = [];
+  for (const [index, item] of (value.licenses as unknown[]).entries()) {
+    const record = checkRecord(item, `licenses.${index}`);
+    if (!record.ok) return record;
+    licenses.push(record.value);
+  }
+  if (new Set(licenses.map((record) => record.id.toLowerCase())).size !== licenses.length) {
+    return { ok: false, issue: 'licenses: one record per license: duplicate id' };
+  }
+  return { ok: true, value: { version: 1, licenses, watermark: value.watermark } };
 }
 
 /** The state as it is written: validated, keys in a fixed order. Throws a TypeError on an invalid state (a bug). */
 function serialize(state: LicensingState): string {
-  const parsed = stateSchema.safeParse(state);
-  if (!parsed.success) throw new TypeError(`Refusing to save an invalid licensing state: ${describeIssues(parsed.error)}`);
-  return `${JSON.stringify(parsed.data, null, 2)}\n`;
+  const checked = checkState(state);
+  if (!checked.ok) throw new TypeError(`Refusing to save an invalid licensing state: ${checked.issue}`);
+  return `${JSON.stringify(checked.value, null, 2)}\n`;
 }
 
 /** The state read back, or null when the text is not a valid state. */
@@ -76,8 +98,8 @@ function deserialize(text: string): LicensingState | null {
   } catch {
     return null;
   }
-  const parsed = stateSchema.safeParse(json);
-  return parsed.success ? parsed.data : null;
+  const checked = checkState(json);
+  return checked.ok ? checked.value : null;
 }
 
 function isMissing(error: unknown): boolean {

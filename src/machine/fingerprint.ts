@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { hostname } from 'node:os';
-import nodeMachineId from 'node-machine-id';
+import { readFile } from 'node:fs/promises';
 import type { Result } from '../contract/codes.js';
 import { fail } from '../contract/messages.js';
 
@@ -13,20 +12,33 @@ export interface MachineIdSource {
   read(): Promise<string>;
 }
 
+/** Where Linux keeps its machine id, in the order `node-machine-id` reads them. */
+const LINUX_MACHINE_ID_FILES = ['/var/lib/dbus/machine-id', '/etc/machine-id'];
+
 /**
- * The OS machine id through `node-machine-id` (`/etc/machine-id`, `IOPlatformUUID`, `MachineGuid`).
- * Rejects when the id cannot be read, including when the package fell back to the hostname.
+ * The Linux machine id read directly, exactly as `node-machine-id` derives it (the first line of
+ * the files above, concatenated, without whitespace, lowercased) but without the shell it spawns
+ * for that, which would cost a cold `tessera status` more than the rest of its work.
+ */
+export async function readLinuxMachineId(files: readonly string[] = LINUX_MACHINE_ID_FILES): Promise<string> {
+  const contents = await Promise.all(files.map((file) => readFile(file, 'utf8').catch(() => '')));
+  const id = (contents.join('').split('\n')[0] ?? '').replace(/\s+/g, '').toLowerCase();
+  if (id === '') throw new Error('no machine id file (/var/lib/dbus/machine-id, /etc/machine-id)');
+  return id;
+}
+
+/**
+ * The OS machine id: on Linux the machine-id files, elsewhere through `node-machine-id`
+ * (`IOPlatformUUID`, `MachineGuid`). Rejects when the id cannot be read, including when the
+ * package fell back to the hostname.
  */
 export const osMachineIdSource: MachineIdSource = {
   async read() {
+    if (process.platform === 'linux') return readLinuxMachineId();
+    // Loaded only here: importing it costs a cold start more than reading the id does.
+    const { default: nodeMachineId } = await import('node-machine-id');
     // `true` asks for the original id; the package's default is its own unkeyed SHA-256.
-    const id = await nodeMachineId.machineId(true);
-    // On Linux the package runs `cat /var/lib/dbus/machine-id /etc/machine-id || hostname`:
-    // a hostname is neither unique nor stable, so it does not count as a machine id.
-    if (process.platform === 'linux' && id === hostname().replace(/\s+/g, '').toLowerCase()) {
-      throw new Error('no machine id file; node-machine-id fell back to the hostname');
-    }
-    return id;
+    return nodeMachineId.machineId(true);
   },
 };
 

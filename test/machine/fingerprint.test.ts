@@ -187,18 +187,18 @@ describe.runIf(process.platform === 'linux' && linuxIdFile !== undefined)('the r
     expect(await createMachineService().fingerprint()).toEqual(result);
   });
 
-  it("refuses node-machine-id's fallback to the hostname", async () => {
+  it.skipIf(process.platform !== 'linux')("on Linux reads the machine-id files, never node-machine-id's shell and its hostname fallback", async () => {
     vi.resetModules();
     vi.doMock('node-machine-id', () => ({ default: { machineId: async () => hostname().toLowerCase() } }));
     try {
       const fresh = await import('../../src/machine/fingerprint.js');
-      expect(await fresh.readFingerprint(fresh.osMachineIdSource)).toMatchObject({
-        ok: false,
-        code: 'MACHINE_ID_UNAVAILABLE',
-      });
+      const id = await fresh.readLinuxMachineId();
+      expect(id).not.toBe(hostname().toLowerCase());
+      expect(await fresh.osMachineIdSource.read()).toBe(id);
     } finally {
       vi.doUnmock('node-machine-id');
       vi.resetModules();
     }
   });
+
 });
