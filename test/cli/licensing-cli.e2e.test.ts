@@ -132,6 +132,60 @@ describe.skipIf(!keychainReachable && !REQUIRED)('tessera licensing commands, en
     expect(unknown.json.code).toBe('NOT_FOUND');
   });
 
+  it('limits reached: a full floating license refuses this machine (MACHINE_LIMIT_EXCEEDED); an admin frees seats in bulk', async () => {
+    const license = demo('Floating (3 seats)');
+    // Three other machines take every seat.
+    const others: string[] = [];
+    for (const fingerprint of ['other-a', 'other-b', 'other-c']) {
+      const created = await t.admin('POST', '/machines', {
+        data: { type: 'machines', attributes: { fingerprint }, relationships: { license: { data: { type: 'licenses', id: license.id } } } },
+      });
+      expect(created.status).toBe(201);
+      others.push(created.json.data.id);
+    }
+    const refused = await tessera(withConfig('activate', '--json'), { env: { TESSERA_LICENSE_KEY: license.key } });
+    expect(refused.status).toBe(1);
+    expect(refused.json.code).toBe('MACHINE_LIMIT_EXCEEDED');
+
+    const seats = await tessera(withConfig('seats', 'list', '--license-id', license.id, '--json'), { env: { TESSERA_ADMIN_TOKEN: t.issuer.adminToken } });
+    expect(seats.status, seats.stderr).toBe(0);
+    expect(seats.json.data.map((seat: { id: string }) => seat.id).sort()).toEqual([...others].sort());
+    const freed = await tessera(withConfig('seats', 'deactivate', ...others.slice(0, 2), '--license-id', license.id, '--json'), { env: { TESSERA_ADMIN_TOKEN: t.issuer.adminToken } });
+    expect(freed.status, freed.stderr).toBe(0);
+    expect([...freed.json.deactivated].sort()).toEqual(others.slice(0, 2).sort());
+    expect((await t.admin('GET', `/licenses/${license.id}/machines`)).json.data).toHaveLength(1);
+    // Remove the last one too, so the offline test below can activate here.
+    expect((await t.admin('DELETE', `/machines/${others[2]}`)).status).toBe(204);
+  });
+
+  it('expired and overdue licenses are refused with their codes', async () => {
+    const expiring = demo('Short expiry');
+    const past = new Date(Date.now() - 60_000).toISOString();
+    expect((await t.admin('PATCH', `/licenses/${expiring.id}`, { data: { type: 'licenses', attributes: { expiry: past } } })).status).toBe(200);
+    const expired = await tessera(withConfig('activate', '--json'), { env: { TESSERA_LICENSE_KEY: expiring.key } });
+    // Keygen checks the fingerprint scope before the expiry, so the machine is activated; the
+    // answer after activation is then "not licensed: EXPIRED", exit 1.
+    expect(expired.status).toBe(1);
+    expect(expired.json.status, expired.stdout).toMatchObject({ licensed: false, code: 'EXPIRED' });
+    expect((await tessera(withConfig('status', '--json'))).json).toMatchObject({ licensed: false, code: 'EXPIRED' });
+    expect((await tessera(withConfig('deactivate', '--yes'))).status).toBe(0);
+
+    const checkIn = demo('Check-in required');
+    expect((await tessera(withConfig('activate', '--json'), { env: { TESSERA_LICENSE_KEY: checkIn.key } })).status).toBe(0);
+    // The license last checked in two days ago on the server: its daily check-in is overdue.
+    const row = t.issuer.store.licenses.findById(t.issuer.account, checkIn.id);
+    if (row === null) throw new Error('license vanished');
+    t.issuer.store.licenses.update(row, { lastCheckInAt: Date.now() - 2 * 86_400_000 }, Date.now());
+    const overdue = await tessera(withConfig('status', '--json'));
+    expect(overdue.status).toBe(1);
+    expect(overdue.json).toMatchObject({ licensed: false, code: 'OVERDUE', source: 'online' });
+    // A check-in brings it back.
+    const checkedIn = await tessera(withConfig('check-in', '--json'));
+    expect(checkedIn.status, checkedIn.stdout).toBe(0);
+    expect(checkedIn.json.status).toMatchObject({ licensed: true, code: 'VALID' });
+    expect((await tessera(withConfig('deactivate', '--yes'))).status).toBe(0);
+  });
+
   it('check-in required: activate, check in, status shows the next check-in', async () => {
     const activated = await tessera(withConfig('activate', '--json'), { env: { TESSERA_LICENSE_KEY: demo('Check-in required').key } });
     expect(activated.status, activated.stderr).toBe(0);
