@@ -4,29 +4,7 @@
  * to name something that does not exist. The pinned key's family and the allow-list decide.
  */
 import { describe, expect, it } from 'vitest';
-import { importPortableKey, verifyLicenseFilePortable, type PortableKey } from '../../src/license-file/portable.js';
-import { parsePublicKey, type PinnedKey } from '../../src/license-file/public-key.js';
-import type { VerifyOptions } from '../../src/license-file/types.js';
-import { verifyLicenseFile } from '../../src/license-file/verify.js';
 
-const pinnedKeys = new Map<string, [PinnedKey, PortableKey]>();
-
-/** Runs both engines with the vendor key `keys` pins; asserts they agree; returns the code or 'OK'. */
-async function outcome(input: string | Uint8Array, keys: SigningKeys, options: VerifyOptions = trustedOptions()): Promise<string> {
-  let pair = pinnedKeys.get(keys.publicKeyText);
-  if (pair === undefined) {
-    const node = parsePublicKey(keys.publicKeyText);
-    const portable = await importPortableKey(keys.publicKeyText);
-    if (!node.ok || !portable.ok) throw new Error('test key rejected');
-    pair = [node.value, portable.value];
-    pinnedKeys.set(keys.publicKeyText, pair);
-  }
-  const node = verifyLicenseFile(input, pair[0], options);
-  const portable = await verifyLicenseFilePortable(input, pair[1], options);
-  const code = node.ok ? 'OK' : node.code;
-  expect(portable.ok ? 'OK' : portable.code, 'portable engine disagrees').toBe(code);
-  return code;
-}
 import {
   ALL_ALGS,
   familyOf,
@@ -35,8 +13,8 @@ import {
   signingKeys,
   trustedOptions,
   type Alg,
-  type SigningKeys,
 } from '../support/certificate-signer.js';
+import { outcome } from '../support/both-engines.js';
 
 describe('encoding swapped with the same enc and sig (aes-256-gcm ↔ base64)', () => {
   it.each([

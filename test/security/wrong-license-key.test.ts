@@ -3,30 +3,9 @@
  * must fail, and no key at all must fail the same way.
  */
 import { describe, expect, it } from 'vitest';
-import { importPortableKey, verifyLicenseFilePortable, type PortableKey } from '../../src/license-file/portable.js';
-import { parsePublicKey, type PinnedKey } from '../../src/license-file/public-key.js';
-import type { VerifyOptions } from '../../src/license-file/types.js';
-import { verifyLicenseFile } from '../../src/license-file/verify.js';
 
-const pinnedKeys = new Map<string, [PinnedKey, PortableKey]>();
-
-/** Runs both engines with the vendor key `keys` pins; asserts they agree; returns the code or 'OK'. */
-async function outcome(input: string | Uint8Array, keys: SigningKeys, options: VerifyOptions = trustedOptions()): Promise<string> {
-  let pair = pinnedKeys.get(keys.publicKeyText);
-  if (pair === undefined) {
-    const node = parsePublicKey(keys.publicKeyText);
-    const portable = await importPortableKey(keys.publicKeyText);
-    if (!node.ok || !portable.ok) throw new Error('test key rejected');
-    pair = [node.value, portable.value];
-    pinnedKeys.set(keys.publicKeyText, pair);
-  }
-  const node = verifyLicenseFile(input, pair[0], options);
-  const portable = await verifyLicenseFilePortable(input, pair[1], options);
-  const code = node.ok ? 'OK' : node.code;
-  expect(portable.ok ? 'OK' : portable.code, 'portable engine disagrees').toBe(code);
-  return code;
-}
-import { DEFAULT_LICENSE_KEY, genuine, signCertificate, keysFor, trustedOptions, type SigningKeys } from '../support/certificate-signer.js';
+import { DEFAULT_LICENSE_KEY, genuine, signCertificate, keysFor, trustedOptions } from '../support/certificate-signer.js';
+import { outcome } from '../support/both-engines.js';
 
 describe('encrypted license file opened with the wrong license key', () => {
   it.each(['aes-256-gcm+ed25519', 'aes-256-gcm+ecdsa-p256', 'aes-256-gcm+rsa-pss-sha256', 'aes-256-gcm+rsa-sha256'] as const)(
