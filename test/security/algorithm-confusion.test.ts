@@ -4,7 +4,6 @@
  * to name something that does not exist. The pinned key's family and the allow-list decide.
  */
 import { describe, expect, it } from 'vitest';
-
 import {
   ALL_ALGS,
   familyOf,

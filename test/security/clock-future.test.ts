@@ -4,7 +4,6 @@
  * tolerance (5 minutes by default, keygen-go's MaxClockDrift) is ordinary clock skew.
  */
 import { describe, expect, it } from 'vitest';
-
 import { DAY, genuine, MINUTE, NOW, signingKeys, trustedOptions, type SigningKeys } from '../support/certificate-signer.js';
 import { outcome } from '../support/both-engines.js';
 

@@ -4,7 +4,6 @@
  * `now` before it is a rollback, and wins over the expiry verdict it would otherwise hide.
  */
 import { describe, expect, it } from 'vitest';
-
 import { DAY, genuine, HOUR, NOW, signingKeys, trustedOptions } from '../support/certificate-signer.js';
 import { outcome } from '../support/both-engines.js';
 

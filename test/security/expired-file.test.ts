@@ -3,7 +3,6 @@
  * adds TTLs in calendar units, so `issued + ttl` is not the expiry (protocol §1.4).
  */
 import { describe, expect, it } from 'vitest';
-
 import { DAY, genuine, NOW, trustedOptions } from '../support/certificate-signer.js';
 import { outcome } from '../support/both-engines.js';
 

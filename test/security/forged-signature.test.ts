@@ -4,7 +4,6 @@
  */
 import { sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-
 import {
   ALL_ALGS,
   encodePayload,

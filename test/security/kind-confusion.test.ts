@@ -4,7 +4,6 @@
  * is valid, so the payload's `data.type` must agree with the armor.
  */
 import { describe, expect, it } from 'vitest';
-
 import {
   buildPayload,
   DEFAULT_FINGERPRINT,

@@ -4,7 +4,6 @@
  * LICENSE_FILE_MALFORMED, including payloads the vendor key really signed.
  */
 import { describe, expect, it } from 'vitest';
-
 import {
   armor,
   buildPayload,

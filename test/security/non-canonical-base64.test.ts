@@ -5,7 +5,6 @@
  * where the vendor key signed the odd encoding.
  */
 import { describe, expect, it } from 'vitest';
-
 import {
   armorBody,
   encodePayload,

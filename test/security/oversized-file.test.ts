@@ -3,7 +3,6 @@
  * or a crafted file). The 1 MiB cap is checked before anything is scanned or decoded.
  */
 import { describe, expect, it } from 'vitest';
-
 import { MAX_CERTIFICATE_BYTES } from '../../src/license-file/types.js';
 import { genuine, } from '../support/certificate-signer.js';
 import { outcome } from '../support/both-engines.js';

@@ -4,7 +4,6 @@
  * signed message starts with the kind from the armor (`license/` or `machine/`), so it fails.
  */
 import { describe, expect, it } from 'vitest';
-
 import {
   ALL_ALGS,
   encryptionSecret,

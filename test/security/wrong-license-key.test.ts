@@ -3,7 +3,6 @@
  * must fail, and no key at all must fail the same way.
  */
 import { describe, expect, it } from 'vitest';
-
 import { DEFAULT_LICENSE_KEY, genuine, signCertificate, keysFor, trustedOptions } from '../support/certificate-signer.js';
 import { outcome } from '../support/both-engines.js';
 

@@ -4,7 +4,6 @@
  * `data.attributes.fingerprint`, which the client must compare itself (protocol §1.6).
  */
 import { describe, expect, it } from 'vitest';
-
 import {
   buildPayload,
   DEFAULT_FINGERPRINT,
