@@ -13,6 +13,7 @@ import { fail, messageFor } from '../../src/contract/messages.js';
 import { MAX_CERTIFICATE_BYTES } from '../../src/license-file/types.js';
 import type { InstalledLicense, LicenseManager, Seat, StatusReport } from '../../src/licensing/manager.types.js';
 import type { OpenLicensing, OpenOptions } from '../../src/licensing/runtime.types.js';
+import { notActivatedReport } from '../../src/licensing/status.js';
 import { runCli } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/output.js';
 import { createMemoryStore, type MemoryStore } from '../../src/vault/memory.store.js';
@@ -45,17 +46,7 @@ const LICENSED: StatusReport = {
   warnings: [{ code: 'CHECK_IN_OVERDUE', message: 'Check in before 2030-01-15.', at: '2030-01-15T00:00:00.000Z' }],
 };
 
-const NOT_LICENSED: StatusReport = {
-  licensed: false,
-  code: 'NOT_ACTIVATED',
-  message: messageFor('NOT_ACTIVATED').message,
-  source: 'offline',
-  license: null,
-  fileExpiry: null,
-  lastCheckIn: null,
-  nextCheckIn: null,
-  warnings: [],
-};
+const NOT_LICENSED: StatusReport = notActivatedReport();
 
 const INSTALLED: InstalledLicense = {
   id: LICENSE_ID,
