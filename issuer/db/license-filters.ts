@@ -4,7 +4,7 @@
  * `activations`, the relationship filters and `metadata`. The HTTP layer parses the query
  * string into a `LicenseFilter` (times resolved to milliseconds); this module only builds SQL.
  */
-import type { Filtered } from './paging.js';
+import { whereBuilder, type Filtered } from './paging.js';
 
 /** A closed time interval; either end may be open. */
 export interface TimeRange {
@@ -59,14 +59,7 @@ const OPERATORS: Readonly<Record<Comparison, string>> = { eq: '=', gt: '>', gte:
 
 /** Builds `FROM licenses t WHERE …` for the filter. */
 export function licenseQuery(accountId: string, filter: LicenseFilter): Filtered {
-  const where: string[] = ['t.account_id = @account'];
-  const params: Record<string, unknown> = { account: accountId, now: filter.now };
-  let n = 0;
-  const bind = (value: unknown): string => {
-    const name = `p${n++}`;
-    params[name] = value;
-    return `@${name}`;
-  };
+  const { where, params, bind } = whereBuilder(accountId, filter.now);
   if (filter.none) where.push('0');
   if (filter.scope?.productId !== undefined) where.push(`t.product_id = ${bind(filter.scope.productId)}`);
   if (filter.scope?.licenseId !== undefined) where.push(`t.id = ${bind(filter.scope.licenseId)}`);

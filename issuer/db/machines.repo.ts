@@ -8,7 +8,7 @@ import { DEFAULT_HEARTBEAT_DURATION_SECONDS } from '../domain/license-status.js'
 import type { MachineFilter } from '../domain/machine-filter.js';
 import type { Component, Machine, Metadata } from '../domain/types.js';
 import type { Db } from './database.js';
-import { selectSlice, type Filtered, type Slice, type Window } from './paging.js';
+import { selectSlice, whereBuilder, type Filtered, type Slice, type Window } from './paging.js';
 import { assignments, toMetadata, toNullableNumber, toNullableString, type Row } from './rows.js';
 
 function toMachine(row: Row): Machine {
@@ -350,14 +350,7 @@ function statusCondition(status: NonNullable<MachineFilter['status']>): string {
 
 /** `SELECT … FROM machines t WHERE …` for the filter; relationship filters go through the license, as Keygen's scopes do. */
 function machineQuery(accountId: string, filter: MachineFilter): Filtered {
-  const where: string[] = ['t.account_id = @account'];
-  const params: Record<string, unknown> = { account: accountId, now: filter.now };
-  let n = 0;
-  const bind = (value: unknown): string => {
-    const name = `p${n++}`;
-    params[name] = value;
-    return `@${name}`;
-  };
+  const { where, params, bind } = whereBuilder(accountId, filter.now);
   const uuid = (value: string, condition: (bound: string) => string): string => (UUID_RE.test(value) ? condition(bind(value.toLowerCase())) : '0');
   const licensesWhere = (condition: string): string => `t.license_id IN (SELECT l.id FROM licenses l WHERE l.account_id = @account AND ${condition})`;
   const userIds = (value: string): string =>

@@ -33,3 +33,26 @@ export function selectSlice<T>(db: Db, query: Filtered, window: Window, map: (ro
   const counted = db.prepare(`SELECT COUNT(*) AS n ${query.from}`).get(query.params) as { n: number };
   return { items: rows.map(map), total: Number(counted.n) };
 }
+
+/** A WHERE clause being built: its conditions, its named parameters, and `bind` for values. */
+export interface WhereBuilder {
+  readonly where: string[];
+  readonly params: Record<string, unknown>;
+  /** Adds `value` as a fresh named parameter and returns its placeholder (`@p0`, `@p1`, …). */
+  bind(value: unknown): string;
+}
+
+/** Starts a filter on table alias `t` of one account, with `@now` bound for time conditions. */
+export function whereBuilder(accountId: string, now: number): WhereBuilder {
+  const params: Record<string, unknown> = { account: accountId, now };
+  let next = 0;
+  return {
+    where: ['t.account_id = @account'],
+    params,
+    bind(value) {
+      const name = `p${next++}`;
+      params[name] = value;
+      return `@${name}`;
+    },
+  };
+}
