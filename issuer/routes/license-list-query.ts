@@ -101,12 +101,16 @@ export function licenseFilterFrom(query: Query, now: number): LicenseFilter {
   return filter;
 }
 
-/** `expires[in|within|before|after]`: the first one given wins, as in Keygen's `case`. */
-function futureRange(params: Readonly<Record<string, string>>, now: number): TimeRange | null {
+/**
+ * A time range from `[in|within]` (a duration from now, forwards for `expires`, backwards for
+ * `expired`), else `[before]`, else `[after]`: the first one given wins, as in Keygen's `case`.
+ */
+function timeRange(params: Readonly<Record<string, string>>, now: number, direction: 1 | -1): TimeRange | null {
   const within = params.within ?? params.in;
   if (within !== undefined) {
     const duration = parseFilterDuration(within);
-    return duration === null ? null : { from: now, to: advance(now, duration) };
+    if (duration === null) return null;
+    return direction === 1 ? { from: now, to: advance(now, duration) } : { from: advance(now, duration, -1) };
   }
   if (params.before !== undefined) {
     const t = time(params.before);
@@ -119,23 +123,11 @@ function futureRange(params: Readonly<Record<string, string>>, now: number): Tim
   return null;
 }
 
+/** `expires[in|within|before|after]`: expiring within the next duration, or before/after a time. */
+const futureRange = (params: Readonly<Record<string, string>>, now: number): TimeRange | null => timeRange(params, now, 1);
+
 /** `expired[in|before|after]`: expired within the last duration, or before/after a time. */
-function pastRange(params: Readonly<Record<string, string>>, now: number): TimeRange | null {
-  const within = params.within ?? params.in;
-  if (within !== undefined) {
-    const duration = parseFilterDuration(within);
-    return duration === null ? null : { from: advance(now, duration, -1) };
-  }
-  if (params.before !== undefined) {
-    const t = time(params.before);
-    return t === null ? null : { to: t };
-  }
-  if (params.after !== undefined) {
-    const t = time(params.after);
-    return t === null ? null : { from: t };
-  }
-  return null;
-}
+const pastRange = (params: Readonly<Record<string, string>>, now: number): TimeRange | null => timeRange(params, now, -1);
 
 /** `activity[inside|outside]` (durations) and `activity[before|after]` (times), per the reference. */
 function activityOf(params: Readonly<Record<string, string>>, now: number): LicenseFilter['activity'] | null {
