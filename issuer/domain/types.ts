@@ -50,8 +50,11 @@ export interface Policy {
   readonly updatedAt: number;
 }
 
-/** Typed accessors for the policy attributes the issuer itself reasons about. */
-export interface PolicyRules {
+/**
+ * Typed accessors for the policy attributes the issuer itself reasons about; its limits are the
+ * ones a license may override.
+ */
+export interface PolicyRules extends LicenseOverrides {
   readonly name: string;
   readonly duration: number | null;
   readonly strict: boolean;
@@ -59,13 +62,6 @@ export interface PolicyRules {
   readonly protected: boolean;
   readonly scheme: string | null;
   readonly encrypted: boolean;
-  readonly maxMachines: number | null;
-  readonly maxProcesses: number | null;
-  readonly maxUsers: number | null;
-  readonly maxCores: number | null;
-  readonly maxMemory: number | null;
-  readonly maxDisk: number | null;
-  readonly maxUses: number | null;
   readonly expirationStrategy: string;
   readonly expirationBasis: string;
   readonly authenticationStrategy: string;
