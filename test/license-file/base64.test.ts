@@ -3,18 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isStrictBase64 } from '../../src/license-file/base64.js';
 import { decodeStrict } from '../../src/license-file/node-codec.js';
-
-/** Small deterministic PRNG (mulberry32) so a failure can be replayed from the printed seed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../support/prng.js';
 
 const NOISE = ['=', '-', '_', ' ', '\n', '\r', '\t', '.', '*', '\u00e9', '\u0000', 'A', '/', '+', '==', '\ufeff'];
 

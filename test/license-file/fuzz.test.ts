@@ -25,23 +25,12 @@ import {
   type Kind,
   type SignedCertificate,
 } from '../support/certificate-signer.js';
+import { prng } from '../support/prng.js';
 
 const CASES = 12_000;
 /** One case in PORTABLE_EVERY also runs through the portable engine (async noble is slower). */
 const PORTABLE_EVERY = 16;
 const SEED = process.env.FUZZ_SEED === undefined ? randomInt(2 ** 32 - 1) : Number.parseInt(process.env.FUZZ_SEED, 10) >>> 0;
-
-/** mulberry32: small, fast, good enough to drive mutations reproducibly. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Base {
   readonly signed: SignedCertificate;

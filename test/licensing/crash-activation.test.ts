@@ -13,24 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFileStateStore } from '../../src/licensing/state-store.js';
 import { createKeychainStore } from '../../src/vault/keychain.store.js';
 import { startTestIssuer, type TestIssuer } from '../issuer/support.js';
+import { prng } from '../support/prng.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'tessera.js');
 const TRIALS = 50;
 const REQUIRED = process.env.TESSERA_REQUIRE_KEYCHAIN === '1';
 const keychainReachable = (await createKeychainStore({ service: 'tessera-crash-probe', timeoutMs: 3_000 }).list()).ok;
 const seed = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
-
-/** A small seeded PRNG (mulberry32), so that a failing run can be replayed. */
-function random(state: number): () => number {
-  let s = state >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let t: TestIssuer;
 let home: string;
@@ -59,7 +48,7 @@ describe.skipIf(!keychainReachable && !REQUIRED)('kill -9 during activate and re
 
   it(`${TRIALS} trials: the state always loads as the old or the new one (seed ${seed})`, { timeout: 180_000 }, async () => {
     console.log(`crash-activation seed: ${seed} (replay with CRASH_SEED=${seed})`);
-    const next = random(seed);
+    const next = prng(seed);
     const license = t.issuer.licenses.find((entry) => entry.policy === 'Node-locked');
     if (license === undefined) throw new Error('no demo license');
     const env = { TESSERA_LICENSE_KEY: license.key };

@@ -17,22 +17,11 @@ import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFileStateStore } from '../../src/licensing/state-store.js';
 import type { InstalledRecord, LicensingState } from '../../src/licensing/state.types.js';
+import { prng } from '../support/prng.js';
 
 const WRITER = fileURLToPath(new URL('../support/crash-writer.mjs', import.meta.url));
 const BUILT_STORE = fileURLToPath(new URL('../../dist/src/licensing/state-store.js', import.meta.url));
 const TRIALS = 60;
-
-/** mulberry32: a small seeded PRNG, so that a failing run can be replayed with CRASH_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** An armored certificate of about `bytes` characters, like a real machine file. */
 function certificate(bytes: number): string {
