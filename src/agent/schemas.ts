@@ -4,16 +4,15 @@
  * a license key).
  */
 import { z } from 'zod';
+import { certificateSchema as certificate, describeIssues, licenseKeySchema as licenseKey } from '../contract/operation-schemas.js';
+
+export { describeIssues };
 
 /** The permissions a bearer token can carry (Grafana's licensing RBAC actions). */
 export const AGENT_SCOPES = ['licensing:read', 'licensing:write', 'licensing:delete'] as const;
 export type AgentScope = (typeof AGENT_SCOPES)[number];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** The license-file engine refuses larger certificates (LICENSE_FILE_TOO_LARGE); the body cap applies first anyway. */
-const MAX_CERTIFICATE_LENGTH = 1024 * 1024;
-/** Signed license keys (`key/…`) carry their payload, so they may be a few kilobytes long. */
-const MAX_LICENSE_KEY_LENGTH = 64 * 1024;
 /** The state store's bound on names and labels. */
 const MAX_LABEL_LENGTH = 1024;
 const MAX_FINGERPRINT_LENGTH = 1024;
@@ -26,12 +25,6 @@ export const MAX_PAGE_SIZE = 1000;
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 /** Any text without control characters (a label shown to people and written to logs). */
 const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
-
-const licenseKey = z.string().trim().min(1).max(MAX_LICENSE_KEY_LENGTH).regex(VISIBLE_ASCII);
-const certificate = z
-  .string()
-  .max(MAX_CERTIFICATE_LENGTH)
-  .refine((text) => text.trimStart().startsWith('-----BEGIN '), 'expected an armored certificate ("-----BEGIN …")');
 
 /**
  * `PUT /v1/license`: activate with a license key (`licenseKey` alone), or import a certificate
@@ -101,18 +94,6 @@ export const issuedTokensFile = z.strictObject({
   ),
 });
 export type IssuedTokensFile = z.infer<typeof issuedTokensFile>;
-
-/**
- * A short, input-free description of why `error` rejected the input: the path and the rule,
- * never the value (which may be a license key or a certificate).
- */
-export function describeIssues(error: z.ZodError): string {
-  const [issue] = error.issues;
-  if (issue === undefined) return 'The request is not valid.';
-  // Zod's messages name the rule and, for unknown keys, the key; never the value.
-  const where = issue.path.length === 0 ? '' : `${issue.path.map(String).join('.').slice(0, 64)}: `;
-  return `${where}${issue.message}`.slice(0, 200);
-}
 
 /**
  * Turns a query string into an object for a strict schema: a repeated parameter is refused

@@ -104,6 +104,9 @@ export const LOCAL_CODES = [
   'CONFIG_INVALID',
   'STATE_UNREADABLE',
   'ADMIN_CREDENTIALS_REQUIRED',
+  'INVALID_INPUT',
+  'SESSION_REQUIRED',
+  'AGENT_UNREACHABLE',
 ] as const;
 export type LocalCode = (typeof LOCAL_CODES)[number];
 

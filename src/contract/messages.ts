@@ -476,6 +476,21 @@ export const MESSAGES = {
     message: 'Listing or deactivating seats needs the license key or an administrator token.',
     action: 'Pass --license KEY (or set TESSERA_ADMIN_TOKEN), then try again.',
   },
+  INVALID_INPUT: {
+    title: 'Request not understood',
+    message: 'Tessera received a request it does not accept (a missing or malformed field).',
+    action: 'Check what was entered and try again; if it keeps happening, copy the diagnostics from Settings and report it.',
+  },
+  SESSION_REQUIRED: {
+    title: 'Sign-in needed',
+    message: 'This browser tab is not signed in to Tessera.',
+    action: 'Open the one-time login link that "tessera serve --ui" printed, or run it again for a new link.',
+  },
+  AGENT_UNREACHABLE: {
+    title: 'Tessera is not running',
+    message: 'The Tessera service behind this page did not answer.',
+    action: 'Start it again (npm start, or tessera serve --ui), then reload this page.',
+  },
 } as const satisfies Record<FailureCode, CodeMessage>;
 
 /** The user-facing message for a code. */

@@ -231,6 +231,14 @@ export function createLicenseManager(deps: LicenseManagerDeps): ManagedLicenseMa
 
   /** Seat credentials as API credentials and the license they are about (looked up for a license key). */
   async function seatAccess(credentials: SeatCredentials, needLicenseId: boolean): Promise<Result<{ readonly credentials: Credentials; readonly licenseId: string | null }>> {
+    if ('activeLicense' in credentials) {
+      const listed = await installedEntries();
+      const active = listed?.active ?? null;
+      if (active === null) return fail('NOT_ACTIVATED');
+      // A license imported without its key cannot speak for itself: an administrator must.
+      if (active.key === null) return fail('ADMIN_CREDENTIALS_REQUIRED');
+      return ok({ credentials: { kind: 'license-key', key: active.key }, licenseId: active.record.id });
+    }
     if ('adminToken' in credentials) {
       if (!isSecretShaped(credentials.adminToken) || typeof credentials.licenseId !== 'string' || credentials.licenseId === '') return fail('ADMIN_CREDENTIALS_REQUIRED');
       return ok({ credentials: { kind: 'token', token: credentials.adminToken }, licenseId: credentials.licenseId });

@@ -74,8 +74,14 @@ export interface Seat {
   readonly current: boolean;
 }
 
-/** Who lists or deactivates seats: the license key, or an admin/product token. */
-export type SeatCredentials = { readonly licenseKey: string } | { readonly adminToken: string; readonly licenseId: string };
+/**
+ * Who lists or deactivates seats: a license key, an admin/product token, or the active
+ * license's own key as kept in the keychain (the desktop app's Seats screen).
+ */
+export type SeatCredentials =
+  | { readonly licenseKey: string }
+  | { readonly adminToken: string; readonly licenseId: string }
+  | { readonly activeLicense: true };
 
 /** A page of an ordered list, with the cursor of the next page. */
 export interface Paged<T> {

@@ -1,0 +1,60 @@
+/**
+ * The contract's input schemas, checked at run time wherever an operation crosses a process
+ * boundary (Electron IPC, the web console's HTTP). Strict objects: an unknown key is refused.
+ * Kept apart from `operations.ts` so that the renderer's bundle does not carry the schema library.
+ */
+import { z } from 'zod';
+import type { OperationInput, OperationName } from './operations.js';
+
+/** The license-file engine refuses larger certificates (LICENSE_FILE_TOO_LARGE); transports cap bodies first anyway. */
+export const MAX_CERTIFICATE_LENGTH = 1024 * 1024;
+/** Signed license keys (`key/…`) carry their payload, so they may be a few kilobytes long. */
+const MAX_LICENSE_KEY_LENGTH = 64 * 1024;
+const MAX_ID_LENGTH = 1024;
+/** At most this many seats per deactivation request; the UI sends them in batches with progress. */
+export const MAX_SEATS_PER_REQUEST = 1000;
+
+/** Visible ASCII, no spaces: license keys, tokens, ids, cursors. */
+const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
+
+export const licenseKeySchema = z.string().trim().min(1).max(MAX_LICENSE_KEY_LENGTH).regex(VISIBLE_ASCII);
+export const certificateSchema = z
+  .string()
+  .max(MAX_CERTIFICATE_LENGTH)
+  .refine((text) => text.trimStart().startsWith('-----BEGIN '), 'expected an armored certificate ("-----BEGIN …")');
+const idSchema = z.string().min(1).max(MAX_ID_LENGTH).regex(VISIBLE_ASCII);
+const nothing = z.strictObject({});
+
+const seatAccess = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('active-license') }),
+  z.strictObject({ kind: z.literal('admin'), adminToken: licenseKeySchema, licenseId: idSchema }),
+]);
+
+/** Every operation's input schema; `satisfies` makes the compiler fail when one is missing or disagrees with the contract. */
+export const OPERATION_SCHEMAS = {
+  'license:status': z.strictObject({ online: z.boolean().optional() }),
+  'license:activate': z.strictObject({ licenseKey: licenseKeySchema }),
+  'license:check-in': nothing,
+  'license:renew': nothing,
+  'license:deactivate': nothing,
+  'files:choose': nothing,
+  'files:import': z.strictObject({ certificate: certificateSchema, licenseKey: licenseKeySchema.optional() }),
+  'licenses:list': z.strictObject({ after: idSchema.optional(), limit: z.int().min(1).max(1000).optional() }),
+  'licenses:remove': z.strictObject({ id: idSchema }),
+  'seats:list': z.strictObject({ access: seatAccess, page: z.int().min(1).max(1_000_000).optional(), size: z.int().min(1).max(100).optional() }),
+  'seats:deactivate': z.strictObject({ access: seatAccess, ids: z.array(idSchema).min(1).max(MAX_SEATS_PER_REQUEST) }),
+  'settings:get': nothing,
+  'settings:diagnostics': nothing,
+} satisfies { readonly [N in OperationName]: z.ZodType<OperationInput<N>, unknown> };
+
+/**
+ * A short, input-free description of why the input was refused: the path and the rule, never
+ * the value (which may be a license key or a certificate).
+ */
+export function describeIssues(error: z.ZodError): string {
+  const [issue] = error.issues;
+  if (issue === undefined) return 'The input is not valid.';
+  // Zod's messages name the rule and, for unknown keys, the key; never the value.
+  const where = issue.path.length === 0 ? '' : `${issue.path.map(String).join('.').slice(0, 64)}: `;
+  return `${where}${issue.message}`.slice(0, 200);
+}

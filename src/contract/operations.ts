@@ -1,0 +1,158 @@
+/**
+ * The one contract between the UI and the core: operation name → input → result. Electron IPC
+ * (the preload's `window.tessera`), the web console's HTTP bridge and the core's handlers are
+ * all generated from this map, so a verb cannot exist in one transport and not in another.
+ *
+ * Portable: the renderer imports this file (types and pure helpers only, no schema library).
+ * The run-time input schemas live beside it in `operation-schemas.ts`, for the Node side.
+ */
+import type { FailureCode, Result } from './codes.js';
+import type { BulkOutcome, InstalledLicense, Paged, Seat, StatusReport } from '../licensing/manager.types.js';
+
+/** The permission an operation needs from a web console session or an agent token. */
+export type OperationScope = 'licensing:read' | 'licensing:write' | 'licensing:delete';
+
+/** Who can list or deactivate seats: the active license's own key (kept in the keychain), or an administrator. */
+export type SeatAccess = { readonly kind: 'active-license' } | { readonly kind: 'admin'; readonly adminToken: string; readonly licenseId: string };
+
+/** A license or machine file picked by the person (native dialog, file picker or drag-and-drop): its name and text. */
+export interface ChosenFile {
+  readonly name: string;
+  readonly certificate: string;
+}
+
+/** What the Settings screen shows: where Tessera talks to and keeps its data. Never a secret. */
+export interface SettingsView {
+  readonly apiUrl: string;
+  readonly account: string;
+  /** The product licenses must belong to, or null when not scoped to one. */
+  readonly product: string | null;
+  /** `file` with its path, or the embedded local issuer. */
+  readonly vendor: { readonly kind: 'file'; readonly path: string } | { readonly kind: 'embedded' };
+  /** Proxies in use, with any user:password removed. */
+  readonly proxy: { readonly https: string | null; readonly http: string | null; readonly noProxy: string | null };
+  readonly dataFolder: string;
+  readonly version: string;
+  /** Where the UI runs: the Electron window or the web console. */
+  readonly shell: 'desktop' | 'console';
+}
+
+/** Inputs and results, by operation. Every result is a `Result`: expected failures are values. */
+export interface OperationMap {
+  'license:status': { input: { readonly online?: boolean }; value: StatusReport };
+  'license:activate': { input: { readonly licenseKey: string }; value: StatusReport };
+  'license:check-in': { input: Record<string, never>; value: StatusReport };
+  'license:renew': { input: Record<string, never>; value: StatusReport };
+  'license:deactivate': { input: Record<string, never>; value: { readonly licenseId: string; readonly machineId: string } };
+  'files:choose': { input: Record<string, never>; value: ChosenFile | null };
+  'files:import': { input: { readonly certificate: string; readonly licenseKey?: string }; value: InstalledLicense };
+  'licenses:list': { input: { readonly after?: string; readonly limit?: number }; value: Paged<InstalledLicense> };
+  'licenses:remove': { input: { readonly id: string }; value: null };
+  'seats:list': { input: { readonly access: SeatAccess; readonly page?: number; readonly size?: number }; value: Paged<Seat> };
+  'seats:deactivate': { input: { readonly access: SeatAccess; readonly ids: readonly string[] }; value: BulkOutcome };
+  'settings:get': { input: Record<string, never>; value: SettingsView };
+  'settings:diagnostics': { input: Record<string, never>; value: { readonly text: string } };
+}
+
+export type OperationName = keyof OperationMap;
+export type OperationInput<N extends OperationName> = OperationMap[N]['input'];
+export type OperationResult<N extends OperationName> = Result<OperationMap[N]['value'], FailureCode>;
+
+/** How each operation is reached: its verb on the bridge (`license.checkIn`), its positional arguments, and its scope. */
+interface OperationSpec<N extends OperationName> {
+  readonly domain: keyof TesseraBridge;
+  readonly verb: string;
+  /** The input's keys, in the order the verb takes them as arguments. */
+  readonly args: readonly (keyof OperationInput<N> & string)[];
+  readonly scope: OperationScope;
+  /**
+   * `shell`: served by the shell around the UI (Electron's native dialog, the browser's file
+   * picker), never by the core or over HTTP.
+   */
+  readonly servedBy: 'core' | 'shell';
+}
+
+/** The operations, with their bridge verbs. Names are `domain:verb-noun`. */
+export const OPERATIONS: { readonly [N in OperationName]: OperationSpec<N> } = {
+  'license:status': { domain: 'license', verb: 'status', args: ['online'], scope: 'licensing:read', servedBy: 'core' },
+  'license:activate': { domain: 'license', verb: 'activate', args: ['licenseKey'], scope: 'licensing:write', servedBy: 'core' },
+  'license:check-in': { domain: 'license', verb: 'checkIn', args: [], scope: 'licensing:write', servedBy: 'core' },
+  'license:renew': { domain: 'license', verb: 'renew', args: [], scope: 'licensing:write', servedBy: 'core' },
+  'license:deactivate': { domain: 'license', verb: 'deactivate', args: [], scope: 'licensing:delete', servedBy: 'core' },
+  'files:choose': { domain: 'files', verb: 'chooseFile', args: [], scope: 'licensing:read', servedBy: 'shell' },
+  'files:import': { domain: 'files', verb: 'import', args: ['certificate', 'licenseKey'], scope: 'licensing:write', servedBy: 'core' },
+  'licenses:list': { domain: 'licenses', verb: 'list', args: ['after', 'limit'], scope: 'licensing:read', servedBy: 'core' },
+  'licenses:remove': { domain: 'licenses', verb: 'remove', args: ['id'], scope: 'licensing:delete', servedBy: 'core' },
+  'seats:list': { domain: 'seats', verb: 'list', args: ['access', 'page', 'size'], scope: 'licensing:read', servedBy: 'core' },
+  'seats:deactivate': { domain: 'seats', verb: 'deactivate', args: ['access', 'ids'], scope: 'licensing:delete', servedBy: 'core' },
+  'settings:get': { domain: 'settings', verb: 'get', args: [], scope: 'licensing:read', servedBy: 'core' },
+  'settings:diagnostics': { domain: 'settings', verb: 'diagnostics', args: [], scope: 'licensing:read', servedBy: 'core' },
+};
+
+export const OPERATION_NAMES = Object.keys(OPERATIONS) as OperationName[];
+
+/** Whether `value` names an operation of the contract. */
+export function isOperationName(value: unknown): value is OperationName {
+  return typeof value === 'string' && Object.hasOwn(OPERATIONS, value);
+}
+
+/** A verb of the bridge: the operation's input keys as positional arguments, resolving to its result. */
+type Verb<N extends OperationName> = (...args: VerbArgs<N>) => Promise<OperationResult<N>>;
+type VerbArgs<N extends OperationName> = N extends 'license:status'
+  ? [online?: boolean]
+  : N extends 'license:activate'
+    ? [licenseKey: string]
+    : N extends 'files:import'
+      ? [certificate: string, licenseKey?: string]
+      : N extends 'licenses:list'
+        ? [after?: string, limit?: number]
+        : N extends 'licenses:remove'
+          ? [id: string]
+          : N extends 'seats:list'
+            ? [access: SeatAccess, page?: number, size?: number]
+            : N extends 'seats:deactivate'
+              ? [access: SeatAccess, ids: readonly string[]]
+              : [];
+
+/** `window.tessera`: `license.activate(key)`, `license.status()`, `files.chooseFile()`, … */
+export interface TesseraBridge {
+  readonly license: {
+    status: Verb<'license:status'>;
+    activate: Verb<'license:activate'>;
+    checkIn: Verb<'license:check-in'>;
+    renew: Verb<'license:renew'>;
+    deactivate: Verb<'license:deactivate'>;
+  };
+  readonly files: { chooseFile: Verb<'files:choose'>; import: Verb<'files:import'> };
+  readonly licenses: { list: Verb<'licenses:list'>; remove: Verb<'licenses:remove'> };
+  readonly seats: { list: Verb<'seats:list'>; deactivate: Verb<'seats:deactivate'> };
+  readonly settings: { get: Verb<'settings:get'>; diagnostics: Verb<'settings:diagnostics'> };
+}
+
+/** Sends one operation over a transport (IPC invoke, HTTP POST) and resolves to its result. */
+export type Invoke = <N extends OperationName>(name: N, input: OperationInput<N>) => Promise<OperationResult<N>>;
+
+/**
+ * Builds the bridge's verbs from the contract over one transport. Positional arguments become
+ * the input object by the operation's `args`; an argument left out is not sent.
+ */
+export function createBridge(invoke: Invoke): TesseraBridge {
+  const bridge: Record<string, Record<string, (...args: unknown[]) => Promise<unknown>>> = {};
+  for (const name of OPERATION_NAMES) {
+    const spec = OPERATIONS[name] as OperationSpec<OperationName>;
+    const domain = (bridge[spec.domain] ??= {});
+    domain[spec.verb] = (...args: unknown[]) => {
+      const input: Record<string, unknown> = {};
+      spec.args.forEach((key, index) => {
+        if (args[index] !== undefined) input[key] = args[index];
+      });
+      return invoke(name, input as OperationInput<typeof name>);
+    };
+  }
+  return Object.freeze(Object.fromEntries(Object.entries(bridge).map(([key, verbs]) => [key, Object.freeze(verbs)]))) as unknown as TesseraBridge;
+}
+
+/** The IPC channel of an operation (Electron main ↔ preload). */
+export function channelOf(name: OperationName): string {
+  return `tessera:${name}`;
+}
