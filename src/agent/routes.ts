@@ -70,12 +70,18 @@ export interface RouteContext {
   readonly query: Readonly<Record<string, string>>;
   /** The parsed JSON body, or undefined when there was none. */
   readonly body: unknown;
+  /** The scopes of the caller's token or console session. */
+  readonly scopes: readonly AgentScope[];
 }
 
 export interface AgentRoute {
   readonly method: AgentMethod;
   readonly path: string;
   readonly handler: (context: RouteContext) => Promise<Reply>;
+  /** The scope the route needs; by default the method's (`SCOPE_FOR_METHOD`). */
+  readonly scope?: AgentScope;
+  /** Whether a web console session (cookie) may call it, beside bearer tokens. */
+  readonly session?: boolean;
 }
 
 /** An error reply with the agent's own code. */

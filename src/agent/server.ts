@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import FindMyWay from 'find-my-way';
 import type { FailureCode } from '../contract/codes.js';
 import type { LicenseManager } from '../licensing/manager.types.js';
+import type { AgentConsole } from './console.js';
 import { AGENT_METHODS, AGENT_ROUTES, agentError, SCOPE_FOR_METHOD, type AgentMethod, type AgentRoute, type Reply } from './routes.js';
 import { queryObject } from './schemas.js';
 import type { AgentTokenStore } from './token.js';
@@ -36,6 +37,8 @@ export interface AgentOptions {
   readonly maxBodyBytes?: number;
   /** Where unexpected errors are reported (default: stderr), without request data. */
   readonly log?: (line: string) => void;
+  /** The web console (`serve --ui`): its pages, login links and the contract's operations. */
+  readonly console?: AgentConsole;
 }
 
 /** A running agent. */
@@ -43,6 +46,8 @@ export interface RunningAgent {
   /** `http://127.0.0.1:PORT`. */
   readonly url: string;
   readonly port: number;
+  /** A new one-time login link to the web console, or null when the console is not served. */
+  loginUrl(): string | null;
   /** Stops accepting connections and waits for the open ones to finish. Idempotent. */
   close(): Promise<void>;
 }
@@ -79,7 +84,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   if (!token.ok) throw new AgentStartError(token.code, token.message);
 
   const router = FindMyWay({ ignoreTrailingSlash: true, maxParamLength: 1024 });
-  for (const route of AGENT_ROUTES) router.on(route.method, route.path, () => undefined, route);
+  for (const route of [...AGENT_ROUTES, ...(options.console?.routes ?? [])]) router.on(route.method, route.path, () => undefined, route);
   let allowedHosts: ReadonlySet<string> = new Set();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -92,6 +97,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       if (!target.startsWith('/')) return send(req, res, agentError(400, 'INVALID_REQUEST', 'The request target must be a path.'));
       const queryAt = target.indexOf('?');
       const path = queryAt === -1 ? target : target.slice(0, queryAt);
+      const search = new URLSearchParams(queryAt === -1 ? '' : target.slice(queryAt + 1));
+      if (options.console !== undefined && (await options.console.serve(req, res, path, search))) return;
 
       const method = req.method ?? '';
       const found = isAgentMethod(method) ? router.find(method, path) : null;
@@ -105,25 +112,30 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       routeName = `${route.method} ${route.path}`;
 
       const presented = bearerToken(req.headers.authorization);
-      const scopes = presented === null ? null : await options.tokenStore.authenticate(presented);
+      const scopes =
+        presented !== null
+          ? await options.tokenStore.authenticate(presented)
+          : route.session === true
+            ? (options.console?.sessionScopes(req) ?? null)
+            : null;
       if (scopes === null) {
         return send(req, res, { ...agentError(401, 'UNAUTHORIZED'), headers: { 'WWW-Authenticate': 'Bearer realm="tessera-agent"' } });
       }
-      const needed = SCOPE_FOR_METHOD[route.method];
+      const needed = route.scope ?? SCOPE_FOR_METHOD[route.method];
       if (!scopes.includes(needed)) {
         // RFC 6750 §3.1: the scope the token lacks.
         const challenge = `Bearer realm="tessera-agent", error="insufficient_scope", scope="${needed}"`;
         return send(req, res, { ...agentError(403, 'FORBIDDEN'), headers: { 'WWW-Authenticate': challenge } });
       }
 
-      const query = queryObject(new URLSearchParams(queryAt === -1 ? '' : target.slice(queryAt + 1)));
+      const query = queryObject(search);
       if (query === null) return send(req, res, agentError(400, 'INVALID_REQUEST', 'A query parameter is repeated.'));
       const body = route.method === 'GET' ? ({ ok: true, value: undefined } as const) : await readJsonBody(req, maxBodyBytes);
       if (!body.ok) return send(req, res, body.reply);
 
       const params: Record<string, string> = {};
       for (const [key, value] of Object.entries(found.params)) if (value !== undefined) params[key] = value;
-      send(req, res, await route.handler({ manager: options.manager, machineFingerprint: options.machineFingerprint, params, query, body: body.value }));
+      send(req, res, await route.handler({ manager: options.manager, machineFingerprint: options.machineFingerprint, params, query, body: body.value, scopes }));
     } catch (error) {
       log(`tessera-agent: ${routeName} failed: ${describeError(error)}`);
       send(req, res, agentError(500, 'INTERNAL_ERROR'));
@@ -163,6 +175,9 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   return {
     url: `http://${AGENT_HOST}:${actualPort}`,
     port: actualPort,
+    loginUrl() {
+      return options.console === undefined ? null : `http://${AGENT_HOST}:${actualPort}${options.console.newLoginPath()}`;
+    },
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

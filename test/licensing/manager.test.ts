@@ -512,6 +512,20 @@ describe('seats', () => {
     expect(codeOf(await a.manager.seats({ adminToken: '', licenseId: license.id }))).toBe('ADMIN_CREDENTIALS_REQUIRED');
   });
 
+  it('the active license speaks for its own seats with the key kept in the keychain', async () => {
+    const license = demo('Floating (3 seats)');
+    const machine = machineNamed('a');
+    expect(codeOf(await machine.manager.seats({ activeLicense: true }))).toBe('NOT_ACTIVATED');
+    value(await machine.manager.activate(license.key));
+    const other = machineNamed('b');
+    value(await other.manager.activate(license.key));
+    const seats = value(await machine.manager.seats({ activeLicense: true }));
+    expect(seats.data.map((seat) => seat.current).sort()).toEqual([false, true]);
+    const stranger = seats.data.find((seat) => !seat.current)?.id as string;
+    expect(value(await machine.manager.deactivateSeats({ activeLicense: true }, [stranger]))).toEqual({ deactivated: [stranger], failed: [] });
+    expect((await serverMachines(license.id)).map((entry) => entry.fingerprint)).toEqual([await fingerprintOf(machine)]);
+  });
+
   it('deactivating this machine\'s own seat removes its local license', async () => {
     const license = demo('Floating (3 seats)');
     const machine = machineNamed('a');

@@ -1,0 +1,185 @@
+/**
+ * The core side of the contract: every operation's input is parsed with the contract's schema
+ * before the license manager hears of it, seat access maps to the manager's credentials, and
+ * settings and diagnostics never carry a secret.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Result } from '../../src/contract/codes.js';
+import { fail } from '../../src/contract/messages.js';
+import { OPERATION_SCHEMAS } from '../../src/contract/operation-schemas.js';
+import { createBridge, OPERATION_NAMES, OPERATIONS, type OperationName } from '../../src/contract/operations.js';
+import type { LicenseManager, StatusReport } from '../../src/licensing/manager.types.js';
+import type { LicensingRuntime } from '../../src/licensing/runtime.types.js';
+import { createOperationsService } from '../../src/operations/operations.service.js';
+
+const KEY = 'C1B6DE-39A6E3-DE1529-8559A0-4AF593-V3';
+const FINGERPRINT = '4f1c7e0b9a2d3c5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6';
+const REPORT: StatusReport = {
+  licensed: true,
+  code: 'VALID',
+  message: 'The license is valid.',
+  source: 'offline',
+  license: {
+    id: 'lic-1',
+    name: 'Acme Pro',
+    keyHint: 'C1B6DE…V3',
+    status: 'ACTIVE',
+    expiry: null,
+    policy: { id: 'pol-1', name: null },
+    product: null,
+    entitlements: ['CORE'],
+    machine: { id: 'm-1', name: 'box', fingerprint: FINGERPRINT },
+  },
+  fileExpiry: '2031-01-01T00:00:00.000Z',
+  lastCheckIn: null,
+  nextCheckIn: null,
+  warnings: [],
+};
+
+function harness(env: Record<string, string> = {}) {
+  const calls: { method: string; args: unknown[] }[] = [];
+  const record =
+    <T>(method: string, answer: T) =>
+    async (...args: unknown[]): Promise<T> => {
+      calls.push({ method, args });
+      return answer;
+    };
+  const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+  const manager = {
+    activate: record('activate', ok(REPORT)),
+    status: record('status', REPORT),
+    checkIn: record('checkIn', ok(REPORT)),
+    renew: record('renew', ok(REPORT)),
+    deactivate: record('deactivate', ok({ licenseId: 'lic-1', machineId: 'm-1' })),
+    heartbeat: record('heartbeat', ok({ sent: false })),
+    importFile: record('importFile', fail('LICENSE_FILE_NOT_GENUINE')),
+    installed: record('installed', { data: [], next: null }),
+    get: record('get', fail('LICENSE_NOT_INSTALLED')),
+    update: record('update', fail('LICENSE_NOT_INSTALLED')),
+    remove: record('remove', ok(undefined)),
+    seats: record('seats', ok({ data: [], next: null })),
+    deactivateSeats: record('deactivateSeats', ok({ deactivated: ['m-2'], failed: [] })),
+  } satisfies LicenseManager;
+  const runtime: LicensingRuntime = {
+    manager,
+    config: { apiUrl: 'https://licensing.example', account: 'acme', product: null, publicKey: 'a'.repeat(64) },
+    source: { kind: 'file', path: '/etc/tessera/tessera.config.json' },
+    dataFolder: '/home/ada/.local/share/tessera',
+    close: async () => undefined,
+  };
+  const service = createOperationsService({ runtime, shell: 'console', version: '9.9.9', env, fingerprint: async () => FINGERPRINT, now: () => Date.parse('2030-05-01T00:00:00Z') });
+  return { service, calls };
+}
+
+describe('input checked at the boundary', () => {
+  it('refuses unknown keys, wrong types and missing fields with INVALID_INPUT, never calling the core', async () => {
+    const { service, calls } = harness();
+    for (const [name, input] of [
+      ['license:activate', {}],
+      ['license:activate', { licenseKey: 42 }],
+      ['license:activate', { licenseKey: KEY, admin: true }],
+      ['license:check-in', { force: true }],
+      ['files:import', { certificate: 'not armored' }],
+      ['seats:deactivate', { access: { kind: 'active-license' }, ids: [] }],
+      ['seats:list', { access: { kind: 'admin', adminToken: 'x' } }],
+      ['licenses:list', { limit: 0 }],
+      ['license:status', 'yes'],
+    ] as const) {
+      const result = await service.run(name as OperationName, input);
+      expect(result, `${name} ${JSON.stringify(input)}`).toMatchObject({ ok: false, code: 'INVALID_INPUT' });
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it('does not echo the input (it may be a license key) in the refusal', async () => {
+    const { service } = harness();
+    const result = await service.run('license:activate', { licenseKey: `${KEY} with spaces` });
+    expect(result.ok).toBe(false);
+    expect(JSON.stringify(result)).not.toContain('C1B6DE');
+  });
+
+  it('refuses names outside the contract and the window\'s own file chooser', async () => {
+    const { service, calls } = harness();
+    expect(await service.run('license:format' as OperationName, {})).toMatchObject({ ok: false, code: 'INVALID_INPUT' });
+    expect(await service.run('toString' as OperationName, {})).toMatchObject({ ok: false, code: 'INVALID_INPUT' });
+    expect(await service.run('files:choose', {})).toMatchObject({ ok: false, code: 'INVALID_INPUT' });
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('operations reach the core', () => {
+  it('maps each verb to the manager with its input', async () => {
+    const { service, calls } = harness();
+    expect(await service.run('license:activate', { licenseKey: KEY })).toEqual({ ok: true, value: REPORT });
+    expect(await service.run('license:status', { online: false })).toEqual({ ok: true, value: REPORT });
+    expect(await service.run('files:import', { certificate: '-----BEGIN LICENSE FILE-----\nx\n', licenseKey: KEY })).toMatchObject({ ok: false, code: 'LICENSE_FILE_NOT_GENUINE' });
+    expect(await service.run('licenses:remove', { id: 'lic-1' })).toEqual({ ok: true, value: null });
+    await service.run('seats:list', { access: { kind: 'active-license' }, page: 2, size: 100 });
+    await service.run('seats:deactivate', { access: { kind: 'admin', adminToken: 'admin-token-1', licenseId: 'lic-1' }, ids: ['m-2'] });
+    expect(calls).toEqual([
+      { method: 'activate', args: [KEY] },
+      { method: 'status', args: [{ online: false }] },
+      { method: 'importFile', args: ['-----BEGIN LICENSE FILE-----\nx\n', { licenseKey: KEY }] },
+      { method: 'remove', args: ['lic-1'] },
+      { method: 'seats', args: [{ activeLicense: true }, { number: 2, size: 100 }] },
+      { method: 'deactivateSeats', args: [{ adminToken: 'admin-token-1', licenseId: 'lic-1' }, ['m-2']] },
+    ]);
+  });
+
+  it('every operation of the contract has a schema, a scope and a bridge verb that sends its input', async () => {
+    const sent: { name: string; input: unknown }[] = [];
+    const bridge = createBridge(async (name, input) => {
+      sent.push({ name, input });
+      return { ok: true, value: null } as never;
+    });
+    for (const name of OPERATION_NAMES) {
+      expect(OPERATION_SCHEMAS[name], name).toBeDefined();
+      const { domain, verb } = OPERATIONS[name];
+      const verbs = bridge[domain] as unknown as Record<string, () => Promise<unknown>>;
+      expect(typeof verbs[verb], name).toBe('function');
+    }
+    await bridge.license.activate(KEY);
+    await bridge.files.import('-----BEGIN X-----');
+    await bridge.seats.deactivate({ kind: 'active-license' }, ['a', 'b']);
+    await bridge.license.status();
+    expect(sent).toEqual([
+      { name: 'license:activate', input: { licenseKey: KEY } },
+      { name: 'files:import', input: { certificate: '-----BEGIN X-----' } },
+      { name: 'seats:deactivate', input: { access: { kind: 'active-license' }, ids: ['a', 'b'] } },
+      { name: 'license:status', input: {} },
+    ]);
+    expect(Object.isFrozen(bridge.license)).toBe(true);
+  });
+});
+
+describe('settings and diagnostics', () => {
+  it('show where Tessera talks to, with proxy credentials removed', async () => {
+    const { service } = harness({ HTTPS_PROXY: 'http://ada:hunter2@proxy.corp:3128', NO_PROXY: 'localhost' });
+    const result = await service.run('settings:get', {});
+    expect(result).toEqual({
+      ok: true,
+      value: {
+        apiUrl: 'https://licensing.example',
+        account: 'acme',
+        product: null,
+        vendor: { kind: 'file', path: '/etc/tessera/tessera.config.json' },
+        proxy: { https: 'http://proxy.corp:3128', http: null, noProxy: 'localhost' },
+        dataFolder: '/home/ada/.local/share/tessera',
+        version: '9.9.9',
+        shell: 'console',
+      },
+    });
+  });
+
+  it('diagnostics name the state and never a secret: no key hint, no proxy password, a shortened fingerprint', async () => {
+    const { service } = harness({ https_proxy: 'http://ada:hunter2@proxy.corp:3128' });
+    const result = await service.run('settings:diagnostics', {});
+    if (!result.ok) throw new Error(result.code);
+    const { text } = result.value;
+    expect(text).toContain('Tessera 9.9.9 (console)');
+    expect(text).toContain('Status: licensed (VALID, offline)');
+    expect(text).toContain('Machine fingerprint: 4f1c7e0b…c5d6');
+    expect(text).toContain('Proxy: https http://proxy.corp:3128');
+    for (const secret of ['hunter2', 'ada:', 'C1B6DE', FINGERPRINT]) expect(text).not.toContain(secret);
+  });
+});
