@@ -1,10 +1,11 @@
 /**
- * Finds and runs the Electron app for `tessera start`. The `electron` package exports the path
- * of its binary when the binary was downloaded at install time, and throws otherwise (offline
- * installs, CI): then `start` offers the web console instead.
+ * Finds and runs the Electron app for `tessera start`. The `electron` package names its binary
+ * in `path.txt` once the binary was downloaded at install time; offline installs (and CI) have
+ * no binary, and then `start` offers the web console instead. The package's own entry point is
+ * not required here: it would try to download the binary on the spot.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,15 +21,25 @@ function mainEntry(): string | null {
   return candidates.find((file) => existsSync(file)) ?? null;
 }
 
-/** Whether the Electron binary and the compiled app are both here. */
-export function electronApp(resolveElectron: () => unknown = () => createRequire(import.meta.url)('electron')): ElectronApp {
-  let binary: unknown;
+/** The installed Electron binary, read the way the `electron` package reads it, or null. */
+function installedElectron(env: Readonly<Record<string, string | undefined>>): string | null {
+  let folder: string;
   try {
-    binary = resolveElectron();
+    folder = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
   } catch {
-    return { ok: false, reason: 'the Electron binary is not installed (its download is not available on this machine)' };
+    return null;
   }
-  if (typeof binary !== 'string' || !existsSync(binary)) return { ok: false, reason: 'the Electron binary is not installed' };
+  const pathFile = join(folder, 'path.txt');
+  if (!existsSync(pathFile)) return null;
+  const executable = readFileSync(pathFile, 'utf8').trim();
+  const override = env.ELECTRON_OVERRIDE_DIST_PATH;
+  return override !== undefined && override !== '' ? join(override, executable) : join(folder, 'dist', executable);
+}
+
+/** Whether the Electron binary and the compiled app are both here. */
+export function electronApp(env: Readonly<Record<string, string | undefined>>, findBinary: typeof installedElectron = installedElectron): ElectronApp {
+  const binary = findBinary(env);
+  if (binary === null || !existsSync(binary)) return { ok: false, reason: 'the Electron binary is not installed (it is downloaded when npm installs electron, and that download was not possible)' };
   const main = mainEntry();
   if (main === null) return { ok: false, reason: 'the app is not built (run "npm run build")' };
   return { ok: true, binary, main };

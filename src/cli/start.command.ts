@@ -172,7 +172,7 @@ interface UiOptions {
 /** Opens the Electron app when it is here (and asked for), else the web console; null for `--ui none` or when neither can start. */
 async function startUi(io: Io, context: CliContext, options: UiOptions): Promise<ShownUi | null> {
   if (options.ui === 'none') return null;
-  const app = electronApp();
+  const app = electronApp(io.env);
   if (options.ui === 'auto' && app.ok) {
     const child = runElectron(app, { ...process.env, ...io.env });
     const ended = once(child, 'exit').then(() => undefined);

@@ -98,11 +98,46 @@ describe('tessera start without a vendor configuration', () => {
     expect((await once(child, 'exit'))[0]).toBe(0);
   });
 
+  it('without the Electron binary, says so and serves the web console with a one-time login link', async () => {
+    const { child, lines, until } = await start([]);
+    await until(/Press Ctrl-C to stop/);
+    const text = lines.join('\n');
+    expect(text).toMatch(/The desktop app cannot open here: the Electron binary is not installed/);
+    const link = /(http:\/\/127\.0\.0\.1:\d+\/login\?code=[A-Za-z0-9_-]{43})/.exec(text)?.[1];
+    expect(link).toBeDefined();
+    const login = await fetch(link as string, { redirect: 'manual' });
+    expect(login.status).toBe(303);
+    expect(login.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict/);
+    expect((await fetch(link as string, { redirect: 'manual' })).status).toBe(401);
+    child.kill('SIGTERM');
+    expect((await once(child, 'exit'))[0]).toBe(0);
+  });
+
+  it('--ui none runs the issuer alone; --json reports the console it opened', async () => {
+    const none = await start(['--json', '--ui', 'none']);
+    await none.until(/^\{/);
+    expect(JSON.parse(none.lines[0] as string).ui).toBeNull();
+    none.child.kill('SIGTERM');
+    expect((await once(none.child, 'exit'))[0]).toBe(0);
+    const withConsole = await start(['--json', '--ui', 'console']);
+    await withConsole.until(/^\{/);
+    const { ui } = JSON.parse(withConsole.lines[0] as string);
+    expect(ui).toMatchObject({ kind: 'console', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+    expect(ui.loginUrl.startsWith(`${ui.url}/login?code=`)).toBe(true);
+    withConsole.child.kill('SIGTERM');
+    expect((await once(withConsole.child, 'exit'))[0]).toBe(0);
+  });
+
   it('refuses a bad --port with exit 2', async () => {
     const { child } = await start(['--port', 'x']);
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     expect((await once(child, 'exit'))[0]).toBe(2);
     expect(stderr).toMatch(/invalid --port "x"/);
+    const badUi = await start(['--ui', 'window']);
+    let uiError = '';
+    badUi.child.stderr.on('data', (chunk: Buffer) => (uiError += chunk.toString('utf8')));
+    expect((await once(badUi.child, 'exit'))[0]).toBe(2);
+    expect(uiError).toMatch(/--ui must be one of auto, console, none/);
   });
 });
