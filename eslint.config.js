@@ -66,7 +66,7 @@ export default tseslint.config(
           paths: [{ name: 'electron', message: 'The renderer uses window.tessera, never Electron directly.' }],
           patterns: [
             { group: NODE_BUILTINS, message: 'The renderer has no Node.' },
-            { group: ['**/src/**', '!**/src/contract/**'], message: 'The renderer imports only the contract from src/.' },
+            { group: ['**/src/*', '!**/src/contract'], message: 'The renderer imports only the contract from src/.' },
           ],
         },
       ],

@@ -1,0 +1,71 @@
+/**
+ * The web console's bridge: every core operation is `POST /v1/ops/<name>` on the page's own
+ * origin, signed in by the session cookie. Transport failures become Result failures, so the
+ * store never sees an exception.
+ */
+import { createBridge, fail, isFailureCode, MESSAGES, OPERATIONS, type Failure, type Invoke, type OperationName, type OperationResult, type TesseraBridge } from '../contract.js';
+
+/** The part of `fetch` the bridge uses (tests stub the global). */
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+
+export interface HttpBridgeOptions {
+  /** Defaults to the global `fetch`, looked up at each call. */
+  readonly fetch?: FetchLike;
+  /** Serves `files:choose`, which belongs to the shell (the browser's file picker), never to the core. */
+  readonly chooseFile: () => Promise<OperationResult<'files:choose'>>;
+}
+
+/** A failure whose message is the server's when it sent one, else the code's own sentence. */
+function failure(code: Failure['code'], message?: unknown): Failure {
+  return typeof message === 'string' && message !== '' ? { ok: false, code, message } : fail(code);
+}
+
+/** Whether a 200 body is a `Result` as the contract defines it. */
+function isResult(body: unknown): body is OperationResult<OperationName> {
+  if (typeof body !== 'object' || body === null) return false;
+  const value = body as { ok?: unknown; code?: unknown; message?: unknown };
+  if (value.ok === true) return 'value' in value;
+  return value.ok === false && isFailureCode(value.code) && typeof value.message === 'string';
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  try {
+    return (await response.json()) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Sends one operation over HTTP. 401 → SESSION_REQUIRED; fetch rejected (server gone) →
+ * AGENT_UNREACHABLE; any other non-200 → INVALID_INPUT with the server's message; a 200 that
+ * is not a Result → INVALID_INPUT. Never throws.
+ */
+export function createHttpInvoke(options: HttpBridgeOptions): Invoke {
+  const send = async (name: OperationName, input: unknown): Promise<OperationResult<OperationName>> => {
+    if (OPERATIONS[name].servedBy === 'shell') return options.chooseFile();
+    let response: Response;
+    try {
+      const fetchImpl: FetchLike = options.fetch ?? ((url, init) => fetch(url, init));
+      response = await fetchImpl(`/v1/ops/${name}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(input),
+        credentials: 'same-origin',
+      });
+    } catch {
+      return fail('AGENT_UNREACHABLE');
+    }
+    if (response.status === 401) return fail('SESSION_REQUIRED');
+    const body = await readJson(response);
+    if (response.status !== 200) return failure('INVALID_INPUT', (body as { message?: unknown } | undefined)?.message);
+    if (!isResult(body)) return failure('INVALID_INPUT', `${MESSAGES.INVALID_INPUT.message} (the answer to ${name} was not a result)`);
+    return body;
+  };
+  return send as Invoke;
+}
+
+/** The bridge of the web console, built from the contract over HTTP. */
+export function createHttpBridge(options: HttpBridgeOptions): TesseraBridge {
+  return createBridge(createHttpInvoke(options));
+}

@@ -1,0 +1,70 @@
+/** `#/activate`: activate this machine with a license key. The key lives in the field only, and is cleared on submit. */
+import { useEffect, useId, useState } from 'react';
+import { FailureAlert } from '../components/failure-alert.js';
+import { useTessera } from '../store/use-tessera.js';
+
+export function ActivateScreen(): React.JSX.Element {
+  const status = useTessera((state) => state.activation);
+  const activate = useTessera((state) => state.activate);
+  const resetActivation = useTessera((state) => state.resetActivation);
+  const [key, setKey] = useState('');
+  const [shown, setShown] = useState(false);
+  const keyId = useId();
+  const hintId = useId();
+  const working = status.kind === 'working';
+
+  // A finished activation is not shown again when the person comes back to this screen.
+  useEffect(() => {
+    if (status.kind === 'done') resetActivation();
+  }, [status.kind, resetActivation]);
+
+  return (
+    <>
+      <h1 tabIndex={-1}>Activate this machine</h1>
+      <section className="card narrow">
+        <form
+          className="form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            const licenseKey = key.trim();
+            if (licenseKey === '' || working) return;
+            setKey('');
+            setShown(false);
+            void activate(licenseKey);
+          }}
+        >
+          <label htmlFor={keyId}>License key</label>
+          <div className="input-row">
+            <input
+              id={keyId}
+              name="license-key"
+              type={shown ? 'text' : 'password'}
+              autoComplete="off"
+              spellCheck={false}
+              autoCapitalize="off"
+              autoCorrect="off"
+              required
+              aria-describedby={hintId}
+              value={key}
+              disabled={working}
+              onChange={(event) => setKey(event.target.value)}
+            />
+            <button type="button" className="button" aria-pressed={shown} aria-controls={keyId} onClick={() => setShown(!shown)}>
+              {shown ? 'Hide' : 'Show'}
+            </button>
+          </div>
+          <p id={hintId} className="hint">
+            The key your vendor sent you. Tessera keeps it in this computer's keychain, never in a file.
+          </p>
+          <div className="actions">
+            <button type="submit" className="button primary" disabled={working}>
+              {working ? 'Activating…' : 'Activate'}
+            </button>
+            {working ? <progress className="spinner-bar" aria-label="Activating" /> : null}
+          </div>
+        </form>
+      </section>
+      {status.kind === 'failed' ? <FailureAlert code={status.code} message={status.message} /> : null}
+    </>
+  );
+}

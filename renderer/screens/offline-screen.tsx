@@ -1,0 +1,222 @@
+/**
+ * `#/offline`: import a license or machine file carried in by hand (chooser or drag-and-drop),
+ * with its license key when it is encrypted, and the installed licenses. The file's text stays
+ * in this screen's state only until the import is done or cancelled.
+ */
+import { useEffect, useId, useState } from 'react';
+import type { ChosenFile, InstalledLicense } from '../contract.js';
+import type { ReadableFile } from '../bridge/file-reader.js';
+import { ConfirmDialog } from '../components/confirm-dialog.js';
+import { FailureAlert } from '../components/failure-alert.js';
+import { formatDateTime } from '../format/time.js';
+import { useTessera } from '../store/use-tessera.js';
+
+function DropZone({ busy, onFile }: { readonly busy: boolean; readonly onFile: (source: 'chooser' | ReadableFile) => void }): React.JSX.Element {
+  const [over, setOver] = useState(false);
+  return (
+    <div
+      role="region"
+      aria-label="Drop a license or machine file here"
+      aria-describedby="drop-hint"
+      tabIndex={0}
+      className={over ? 'drop-zone over' : 'drop-zone'}
+      onKeyDown={(event) => {
+        if (busy || (event.key !== 'Enter' && event.key !== ' ')) return;
+        event.preventDefault();
+        onFile('chooser');
+      }}
+      onDragOver={(event) => {
+        event.preventDefault();
+        event.dataTransfer.dropEffect = 'copy';
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={(event) => {
+        event.preventDefault();
+        setOver(false);
+        const file = event.dataTransfer.files[0];
+        if (file !== undefined && !busy) onFile(file);
+      }}
+    >
+      <p className="drop-title">Drop a license or machine file here</p>
+      <p id="drop-hint" className="hint">
+        A <code>.lic</code> file from your vendor, up to 1 MiB. Press Enter to choose one.
+      </p>
+      <button type="button" className="button primary" disabled={busy} onClick={() => onFile('chooser')}>
+        Choose file…
+      </button>
+    </div>
+  );
+}
+
+function KeyForm({ fileName, busy, onSubmit, onCancel }: { readonly fileName: string; readonly busy: boolean; readonly onSubmit: (key: string) => void; readonly onCancel: () => void }): React.JSX.Element {
+  const [key, setKey] = useState('');
+  const id = useId();
+  return (
+    <form
+      className="card narrow form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        const licenseKey = key.trim();
+        if (licenseKey === '' || busy) return;
+        setKey('');
+        onSubmit(licenseKey);
+      }}
+    >
+      <h2>License key needed</h2>
+      <p>
+        <strong>{fileName}</strong> is encrypted: enter the license key that came with it.
+      </p>
+      <label htmlFor={id}>License key for this file</label>
+      <input id={id} type="password" autoComplete="off" spellCheck={false} required value={key} disabled={busy} onChange={(event) => setKey(event.target.value)} />
+      <div className="actions">
+        <button type="submit" className="button primary" disabled={busy}>
+          {busy ? 'Importing…' : 'Import'}
+        </button>
+        <button type="button" className="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function InstalledTable(): React.JSX.Element {
+  const installed = useTessera((state) => state.installed);
+  const removal = useTessera((state) => state.removal);
+  const removeInstalled = useTessera((state) => state.removeInstalled);
+  const [removing, setRemoving] = useState<InstalledLicense | null>(null);
+  const name = (item: InstalledLicense): string => item.label ?? item.license?.name ?? item.id;
+  return (
+    <section className="card">
+      {installed.kind === 'loaded' ? null : <h2>Installed licenses</h2>}
+      {installed.kind === 'loading' ? <p className="muted">Loading installed licenses…</p> : null}
+      {installed.kind === 'failed' ? <FailureAlert code={installed.code} message={installed.message} level={3} /> : null}
+      {removal.kind === 'failed' ? <FailureAlert code={removal.code} message={removal.message} level={3} /> : null}
+      {installed.kind === 'loaded' ? (
+        <div className="table-wrap">
+          <table className="table">
+            <caption className="table-title">Installed licenses</caption>
+            <thead>
+              <tr>
+                <th scope="col">License</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Source</th>
+                <th scope="col">Status</th>
+                <th scope="col">Valid until</th>
+                <th scope="col">Active</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {installed.licenses.length === 0 ? (
+                <tr>
+                  <td colSpan={7} className="muted">
+                    No license installed yet.
+                  </td>
+                </tr>
+              ) : null}
+              {installed.licenses.map((item) => (
+                <tr key={item.id}>
+                  <th scope="row">
+                    {name(item)}
+                    {item.license === null || name(item) === item.license.id ? null : (
+                      <>
+                        <br />
+                        <code className="muted">{item.license.id}</code>
+                      </>
+                    )}
+                  </th>
+                  <td>{item.kind === 'machine' ? 'Machine file' : 'License file'}</td>
+                  <td>{item.source === 'activation' ? 'Activation' : 'Import'}</td>
+                  <td>
+                    <code>{item.code}</code>
+                  </td>
+                  <td>{formatDateTime(item.fileExpiry, 'No expiry')}</td>
+                  <td>{item.active ? 'Yes' : 'No'}</td>
+                  <td>
+                    <button type="button" className="button small" disabled={removal.kind === 'working'} onClick={() => setRemoving(item)}>
+                      {removal.kind === 'working' && removal.id === item.id ? 'Removing…' : 'Remove'}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <ConfirmDialog
+        open={removing !== null}
+        title="Remove this license?"
+        confirmLabel="Yes, remove"
+        onCancel={() => setRemoving(null)}
+        onConfirm={() => {
+          const item = removing;
+          setRemoving(null);
+          if (item !== null) void removeInstalled(item.id);
+        }}
+      >
+        <p>{removing === null ? '' : `${name(removing)} and its stored key are removed from this machine. The licensing server is not told.`}</p>
+      </ConfirmDialog>
+    </section>
+  );
+}
+
+export function OfflineScreen(): React.JSX.Element {
+  const status = useTessera((state) => state.importStatus);
+  const openFile = useTessera((state) => state.openFile);
+  const importFile = useTessera((state) => state.importFile);
+  const cancelImport = useTessera((state) => state.cancelImport);
+  const loadInstalled = useTessera((state) => state.loadInstalled);
+  const [pending, setPending] = useState<ChosenFile | null>(null);
+  const busy = status.kind === 'choosing' || status.kind === 'working';
+
+  useEffect(() => {
+    void loadInstalled();
+  }, [loadInstalled]);
+
+  const start = async (source: 'chooser' | ReadableFile): Promise<void> => {
+    setPending(null);
+    const file = await openFile(source);
+    if (file === null) return;
+    const outcome = await importFile(file);
+    if (outcome === 'key-required') setPending(file);
+  };
+
+  const retryWithKey = async (licenseKey: string): Promise<void> => {
+    if (pending === null) return;
+    const outcome = await importFile(pending, licenseKey);
+    // A wrong key leaves the form open to try again; anything else ends this file.
+    if (outcome === 'done') setPending(null);
+  };
+
+  return (
+    <>
+      <h1 tabIndex={-1}>Offline license files</h1>
+      <p className="lede">For machines without internet access: import the signed license or machine file your vendor issued for this machine.</p>
+      <DropZone busy={busy} onFile={(source) => void start(source)} />
+      {status.kind === 'choosing' ? <p className="muted">Waiting for a file…</p> : null}
+      {status.kind === 'working' ? <p className="muted">Checking {status.fileName}…</p> : null}
+      {pending === null ? null : (
+        <KeyForm
+          fileName={pending.name}
+          busy={busy}
+          onSubmit={(key) => void retryWithKey(key)}
+          onCancel={() => {
+            setPending(null);
+            cancelImport();
+          }}
+        />
+      )}
+      {status.kind === 'failed' ? <FailureAlert code={status.code} message={status.message} /> : null}
+      {status.kind === 'done' ? (
+        <p className="success">
+          Imported {status.fileName}: {status.license.license?.name ?? status.license.id}.
+        </p>
+      ) : null}
+      <InstalledTable />
+    </>
+  );
+}

@@ -1,0 +1,50 @@
+/** Filtering and ordering seats for the table (display only: which seats exist is the core's answer). */
+import type { Seat } from '../contract.js';
+
+export type SeatSortKey = 'name' | 'platform' | 'lastHeartbeat' | 'created';
+export interface SeatSort {
+  readonly key: SeatSortKey;
+  readonly direction: 'ascending' | 'descending';
+}
+
+/** The name a seat is shown by: its name, else its hostname, else its id. */
+export function seatLabel(seat: Seat): string {
+  return seat.name ?? seat.hostname ?? seat.id;
+}
+
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+function sortValue(seat: Seat, key: SeatSortKey): string | null {
+  switch (key) {
+    case 'name':
+      return seatLabel(seat);
+    case 'platform':
+      return seat.platform;
+    case 'lastHeartbeat':
+      return seat.lastHeartbeat;
+    case 'created':
+      return seat.created;
+  }
+}
+
+/** A sorted copy; seats without a value come last in either direction, ties keep the server's order. */
+export function sortSeats(seats: readonly Seat[], sort: SeatSort): readonly Seat[] {
+  const sign = sort.direction === 'ascending' ? 1 : -1;
+  const dates = sort.key === 'lastHeartbeat' || sort.key === 'created';
+  return seats
+    .map((seat, index) => ({ seat, index, value: sortValue(seat, sort.key) }))
+    .sort((a, b) => {
+      if (a.value === null || b.value === null) return a.value === b.value ? a.index - b.index : a.value === null ? 1 : -1;
+      // ISO 8601 dates order as strings.
+      const order = dates ? (a.value < b.value ? -1 : a.value > b.value ? 1 : 0) : collator.compare(a.value, b.value);
+      return order === 0 ? a.index - b.index : sign * order;
+    })
+    .map((entry) => entry.seat);
+}
+
+/** The seats whose name, hostname, platform or fingerprint contains `query` (case-insensitive). */
+export function filterSeats(seats: readonly Seat[], query: string): readonly Seat[] {
+  const needle = query.trim().toLowerCase();
+  if (needle === '') return seats;
+  return seats.filter((seat) => [seat.name, seat.hostname, seat.platform, seat.fingerprint].some((value) => value !== null && value.toLowerCase().includes(needle)));
+}

@@ -1,0 +1,122 @@
+/** `#/settings`: where Tessera talks to and keeps its data, the theme, and diagnostics to copy. */
+import { useEffect, useId, useRef } from 'react';
+import type { SettingsView } from '../contract.js';
+import { FailureAlert } from '../components/failure-alert.js';
+import { THEMES, type Theme } from '../store/theme.js';
+import { useTessera } from '../store/use-tessera.js';
+
+const THEME_LABELS: Readonly<Record<Theme, string>> = { system: 'System', light: 'Light', dark: 'Dark' };
+
+function proxyText(proxy: SettingsView['proxy']): string {
+  const parts = [
+    proxy.https === null ? null : `HTTPS: ${proxy.https}`,
+    proxy.http === null ? null : `HTTP: ${proxy.http}`,
+    proxy.noProxy === null ? null : `No proxy for: ${proxy.noProxy}`,
+  ].filter((part) => part !== null);
+  return parts.length === 0 ? 'None' : parts.join(' · ');
+}
+
+function SettingsFacts({ view }: { readonly view: SettingsView }): React.JSX.Element {
+  return (
+    <dl className="facts">
+      <dt>Licensing API</dt>
+      <dd>
+        <code>{view.apiUrl}</code>
+      </dd>
+      <dt>Account</dt>
+      <dd>
+        <code>{view.account}</code>
+      </dd>
+      <dt>Product</dt>
+      <dd>{view.product === null ? 'Any product' : <code>{view.product}</code>}</dd>
+      <dt>Vendor configuration</dt>
+      <dd>{view.vendor.kind === 'file' ? <code>{view.vendor.path}</code> : 'Embedded local issuer'}</dd>
+      <dt>Proxy</dt>
+      <dd>{proxyText(view.proxy)}</dd>
+      <dt>Data folder</dt>
+      <dd>
+        <code>{view.dataFolder}</code>
+      </dd>
+      <dt>Version</dt>
+      <dd>{view.version}</dd>
+      <dt>Running in</dt>
+      <dd>{view.shell === 'desktop' ? 'Desktop app' : 'Web console'}</dd>
+    </dl>
+  );
+}
+
+function ThemeChoice(): React.JSX.Element {
+  const theme = useTessera((state) => state.theme);
+  const setTheme = useTessera((state) => state.setTheme);
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>Theme</label>
+      <select id={id} value={theme} onChange={(event) => setTheme(event.target.value as Theme)}>
+        {THEMES.map((value) => (
+          <option key={value} value={value}>
+            {THEME_LABELS[value]}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+function Diagnostics(): React.JSX.Element {
+  const status = useTessera((state) => state.diagnostics);
+  const copy = useTessera((state) => state.copyDiagnostics);
+  const areaRef = useRef<HTMLTextAreaElement>(null);
+  const id = useId();
+
+  // The clipboard refused: select the text so that the person can copy it themselves.
+  useEffect(() => {
+    if (status.kind === 'done' && !status.copied) {
+      areaRef.current?.focus();
+      areaRef.current?.select();
+    }
+  }, [status]);
+
+  return (
+    <section className="card">
+      <h2>Support</h2>
+      <p className="hint">A summary of this installation for your vendor's support: no license key, token or full fingerprint.</p>
+      <div className="actions">
+        <button type="button" className="button" disabled={status.kind === 'working'} onClick={() => void copy()}>
+          {status.kind === 'working' ? 'Copying…' : 'Copy diagnostics'}
+        </button>
+      </div>
+      {status.kind === 'failed' ? <FailureAlert code={status.code} message={status.message} level={3} /> : null}
+      {status.kind === 'done' ? (
+        <div className="field">
+          <label htmlFor={id}>Diagnostics</label>
+          <textarea id={id} ref={areaRef} readOnly rows={10} value={status.text} spellCheck={false} />
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+export function SettingsScreen(): React.JSX.Element {
+  const settings = useTessera((state) => state.settings);
+  const loadSettings = useTessera((state) => state.loadSettings);
+  useEffect(() => {
+    void loadSettings();
+  }, [loadSettings]);
+  return (
+    <>
+      <h1 tabIndex={-1}>Settings</h1>
+      <section className="card">
+        <h2>Connection and data</h2>
+        {settings.kind === 'loading' ? <p className="muted">Loading settings…</p> : null}
+        {settings.kind === 'failed' ? <FailureAlert code={settings.code} message={settings.message} level={3} /> : null}
+        {settings.kind === 'loaded' ? <SettingsFacts view={settings.view} /> : null}
+      </section>
+      <section className="card">
+        <h2>Appearance</h2>
+        <ThemeChoice />
+      </section>
+      <Diagnostics />
+    </>
+  );
+}
