@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 
@@ -56,6 +57,26 @@ await build({
       external: (id) => builtins.has(id) || packages.some((name) => id === name || id.startsWith(`${name}/`)),
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
     },
+  },
+});
+console.log('tessera build: bundling the user interface (dist/renderer)');
+await build({ configFile: join(root, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
+
+// A sandboxed preload can require only `electron` and a few built-ins: it gets the contract
+// bundled in, as one CommonJS file.
+console.log('tessera build: bundling the Electron preload (dist/main/preload.cjs)');
+await build({
+  root,
+  configFile: false,
+  logLevel: 'warn',
+  build: {
+    outDir: 'dist/main',
+    emptyOutDir: false,
+    target: 'es2022',
+    minify: false,
+    sourcemap: false,
+    lib: { entry: 'main/preload.ts', formats: ['cjs'], fileName: () => 'preload.cjs' },
+    rollupOptions: { external: ['electron'] },
   },
 });
 console.log('tessera build: done');

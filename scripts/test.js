@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: lint, type-check, then every test suite, with a real OS keychain.
+// `npm test`: lint, type-check, then every test suite (vitest, then Playwright), with a real OS keychain.
 //
 // On Linux the keychain tests need a Secret Service. So that tests never touch the
 // developer's own keyring, this script re-runs itself inside a private D-Bus session with a
@@ -42,6 +42,8 @@ const check = async (label, command, args) => {
 await check('build', process.execPath, [join(root, 'scripts', 'build.js')]);
 await check('lint', bin('eslint'), ['.']);
 await check('type-check', bin('tsc'), ['-p', 'test', '--noEmit']);
+// The end-to-end tests run code in the page too, so their project knows the DOM.
+await check('type-check (end-to-end)', bin('tsc'), ['-p', 'test/e2e', '--noEmit']);
 
 console.log('\n== unit and integration tests (vitest)');
 mkdirSync(join(root, 'test-results'), { recursive: true });
@@ -57,6 +59,21 @@ try {
 } catch {
   tally.failed += 1;
   console.error('== vitest wrote no report');
+}
+
+console.log('\n== end-to-end tests (Playwright, Debian Chromium)');
+const e2eReport = join(root, 'test-results', 'playwright.json');
+const playwrightCode = await run(bin('playwright'), ['test']);
+try {
+  const { stats } = JSON.parse(readFileSync(e2eReport, 'utf8'));
+  tally.passed += stats.expected + stats.flaky;
+  tally.failed += stats.unexpected;
+  tally.skipped += stats.skipped;
+  // A configuration or set-up failure runs no test at all but fails the run.
+  if (playwrightCode !== 0 && stats.unexpected === 0) tally.failed += 1;
+} catch {
+  tally.failed += 1;
+  console.error('== Playwright wrote no report');
 }
 
 console.log(`\n${tally.passed} passed, ${tally.failed} failed, ${tally.skipped} skipped`);
