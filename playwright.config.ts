@@ -3,18 +3,7 @@
  * the local issuer answers as a Keygen server would. `npm test` runs them after vitest.
  */
 import { defineConfig } from '@playwright/test';
-
-/** Debian's Chromium (Playwright's own download is not available here), with the flags a headless CI box needs. */
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-dev-shm-usage',
-];
+import { CHROMIUM, CHROMIUM_FLAGS } from './test/support/chromium.js';
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -31,7 +20,7 @@ export default defineConfig({
     browserName: 'chromium',
     headless: true,
     viewport: { width: 1280, height: 800 },
-    launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_FLAGS },
+    launchOptions: { executablePath: CHROMIUM, args: [...CHROMIUM_FLAGS] },
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },

@@ -10,20 +10,11 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as PortableEntry from '../../src/license-file/portable-entry.js';
 import { readVector } from '../support/vectors.js';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../support/chromium.js';
 
 type PortableBundle = typeof PortableEntry;
 
 const bundleUrl = new URL('../../dist/verify/tessera-verify.js', import.meta.url);
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-dev-shm-usage',
-];
 
 describe('portable verifier bundle', () => {
   it('exists and imports no Node built-in', () => {
@@ -66,7 +57,7 @@ describe('portable verifier bundle', () => {
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_FLAGS] });
     }, 60_000);
 
     afterAll(async () => {
