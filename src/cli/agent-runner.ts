@@ -11,7 +11,7 @@ import { messageFor } from '../contract/messages.js';
 import type { OpenedLicensing } from '../licensing/runtime.js';
 import type { LicensingRuntime } from '../licensing/runtime.types.js';
 import { createMachineService } from '../machine/machine.service.js';
-import { reportFailure, type CliContext } from './licensing-context.js';
+import { packageRoot, reportFailure, type CliContext } from './licensing-context.js';
 import { EXIT, type Io } from './output.js';
 
 /** The agent's default port (`DEFAULT_AGENT_PORT`, kept equal by a test: the agent itself loads only when serving). */
@@ -40,15 +40,12 @@ export function rendererFolder(): string {
   return candidates.find((folder) => existsSync(join(folder, 'index.html'))) ?? (candidates[0] as string);
 }
 
-/** Tessera's version, from the package.json above this module. */
+/** Tessera's version, from the package's own package.json. */
 export function packageVersion(): string {
-  for (const folder of [join(here, '..', '..'), join(here, '..', '..', '..')]) {
-    const file = join(folder, 'package.json');
-    if (!existsSync(file)) continue;
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
-    if (parsed.name === 'tessera' && typeof parsed.version === 'string') return parsed.version;
-  }
-  return 'unknown';
+  const root = packageRoot();
+  if (root === undefined) return 'unknown';
+  const parsed = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+  return parsed.name === 'tessera' && typeof parsed.version === 'string' ? parsed.version : 'unknown';
 }
 
 /**

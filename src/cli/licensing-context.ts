@@ -38,7 +38,7 @@ export const COMMON_OPTIONS = {
 const openLicensingLazily: OpenLicensing = async (options) => (await import('../licensing/runtime.js')).openLicensing(options);
 
 /** The package root (holding package.json), from src/cli (tests), dist/src/cli (compiled) or dist/cli (the bundle). */
-function packageRoot(): string | undefined {
+export function packageRoot(): string | undefined {
   const here = dirname(fileURLToPath(import.meta.url));
   return [join(here, '..'), join(here, '..', '..'), join(here, '..', '..', '..')].find((folder) => existsSync(join(folder, 'package.json')));
 }
