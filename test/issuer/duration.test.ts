@@ -1,6 +1,6 @@
 /**
  * Keygen's expiry arithmetic (`issued + ActiveSupport::Duration.build(ttl)`) against every real
- * certificate with a TTL in shared/keygen-vectors, plus calendar edge cases.
+ * certificate with a TTL in test/fixtures/keygen-vectors, plus calendar edge cases.
  */
 import { describe, expect, it } from 'vitest';
 import { addKeygenDuration, advanceByParts, splitDuration } from '../../issuer/domain/duration.js';

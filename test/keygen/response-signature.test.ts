@@ -1,5 +1,5 @@
 /**
- * Keygen-Signature verification: every real signed message in shared/keygen-vectors verifies,
+ * Keygen-Signature verification: every real signed message in test/fixtures/keygen-vectors verifies,
  * every negative control there fails with its exact code, and the algorithms without public
  * vectors (ECDSA P-256, RSA-PSS, RSA PKCS#1 v1.5) round-trip with keys generated here.
  */
@@ -80,7 +80,7 @@ const outcome = (message: SignedMessage, trust: SignatureTrust): string => {
 const [me] = vectors;
 if (me === undefined) throw new Error('http-signatures.json has no vectors');
 
-describe('real Keygen signed messages (shared/keygen-vectors)', () => {
+describe('real Keygen signed messages (test/fixtures/keygen-vectors)', () => {
   it.each(vectors)('$name verifies at its own date', (vector) => {
     expect(verifySignedMessage(messageOf(vector), trustOf(vector))).toEqual({
       ok: true,

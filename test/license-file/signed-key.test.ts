@@ -1,6 +1,6 @@
 /**
  * Signed license keys (`key/<base64url(dataset)>.<base64url(signature)>`): the real
- * ED25519_SIGN key from shared/keygen-vectors verifies; ECDSA and RSA schemes, which have no
+ * ED25519_SIGN key from test/fixtures/keygen-vectors verifies; ECDSA and RSA schemes, which have no
  * public vectors, round-trip with keys generated here.
  */
 import { constants, createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
@@ -32,7 +32,7 @@ const [datasetPart = '', signaturePart = ''] = licenseKey.slice('key/'.length).s
 /** Replaces the character at `index` with another base64url character (both decode cleanly). */
 const flip = (text: string, index: number): string => text.slice(0, index) + (text[index] === 'A' ? 'B' : 'A') + text.slice(index + 1);
 
-describe('the real ED25519_SIGN key (shared/keygen-vectors)', () => {
+describe('the real ED25519_SIGN key (test/fixtures/keygen-vectors)', () => {
   it('verifies, and its dataset is dataset.json byte for byte', () => {
     const result = verifySignedLicenseKey(licenseKey, demoKey);
     expect(result).toEqual({ ok: true, value: { scheme: 'ED25519_SIGN', dataset: datasetText, data: expected.dataset } });

@@ -1,5 +1,5 @@
 /**
- * Conformance: every certificate in shared/keygen-vectors, produced by real Keygen servers,
+ * Conformance: every certificate in test/fixtures/keygen-vectors, produced by real Keygen servers,
  * through both engines (node:crypto and portable), with an injected clock.
  */
 import { createDecipheriv, createHash } from 'node:crypto';

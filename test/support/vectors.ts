@@ -1,12 +1,12 @@
 /**
- * Where the shared Keygen test vectors live. The repository and `shared/` are siblings
- * (`<repo>/../shared/keygen-vectors/`), so the path is resolved from this file's location,
- * never from the working directory the test runner was started in.
+ * Where the Keygen test vectors live: `test/fixtures/keygen-vectors/`, inside the repository.
+ * The path is resolved from this file's location, never from the working directory the test
+ * runner was started in.
  */
 import { readFileSync } from 'node:fs';
 
-/** `file:` URL of `shared/keygen-vectors/`, with a trailing slash so `new URL(name, VECTORS_DIR)` resolves inside it. */
-export const VECTORS_DIR = new URL('../../../shared/keygen-vectors/', import.meta.url);
+/** `file:` URL of the vectors folder, with a trailing slash so `new URL(name, VECTORS_DIR)` resolves inside it. */
+export const VECTORS_DIR = new URL('../fixtures/keygen-vectors/', import.meta.url);
 
 /**
  * The exact bytes of `file` in vector directory `dir` (use `''` for the top-level index files).
