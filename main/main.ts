@@ -37,7 +37,12 @@ export async function start(): Promise<void> {
   denyPermissions(session.defaultSession);
 
   // Packaged: electron-builder puts the vendor's tessera.config.json in the resources folder.
-  const opened = await openLicensing({ env: process.env, appFolder: app.isPackaged ? process.resourcesPath : undefined });
+  const opened = await openLicensing({
+    env: process.env,
+    appFolder: app.isPackaged ? process.resourcesPath : undefined,
+    // Secrets kept in a file instead of a keychain: said on every start, in the app's log.
+    warn: (message) => process.stderr.write(message),
+  });
   if (!opened.ok) {
     showStartupFailure(dialog, opened);
     app.quit();

@@ -65,7 +65,7 @@ export async function startAgentFor(
     import('../agent/console.js'),
     import('../operations/operations.service.js'),
   ]);
-  const tokenStore = createAgentTokenStore({ secrets: context.agentSecrets(), dataFolder: runtime.dataFolder });
+  const tokenStore = createAgentTokenStore({ secrets: context.agentSecrets?.() ?? runtime.secrets, dataFolder: runtime.dataFolder });
   const operations = createOperationsService({
     runtime,
     shell: 'console',

@@ -21,8 +21,16 @@ function mainEntry(): string | null {
   return candidates.find((file) => existsSync(file)) ?? null;
 }
 
-/** The installed Electron binary, read the way the `electron` package reads it, or null. */
+/** Names the Electron binary to run instead of the installed one (a custom build, or a test's stand-in). */
+export const ELECTRON_BINARY_ENV = 'TESSERA_ELECTRON_BINARY';
+
+/**
+ * The Electron binary: `TESSERA_ELECTRON_BINARY` when set, else the installed one, read the
+ * way the `electron` package reads it; null when there is none.
+ */
 function installedElectron(env: Readonly<Record<string, string | undefined>>): string | null {
+  const named = env[ELECTRON_BINARY_ENV];
+  if (named !== undefined && named !== '') return named;
   let folder: string;
   try {
     folder = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
@@ -36,11 +44,19 @@ function installedElectron(env: Readonly<Record<string, string | undefined>>): s
   return override !== undefined && override !== '' ? join(override, executable) : join(folder, 'dist', executable);
 }
 
+/** Where the binary and the compiled app are looked for; tests replace either. */
+export interface ElectronLocator {
+  readonly binary: (env: Readonly<Record<string, string | undefined>>) => string | null;
+  readonly main: () => string | null;
+}
+
+const INSTALLED: ElectronLocator = { binary: installedElectron, main: mainEntry };
+
 /** Whether the Electron binary and the compiled app are both here. */
-export function electronApp(env: Readonly<Record<string, string | undefined>>, findBinary: typeof installedElectron = installedElectron): ElectronApp {
-  const binary = findBinary(env);
+export function electronApp(env: Readonly<Record<string, string | undefined>>, locate: Partial<ElectronLocator> = {}): ElectronApp {
+  const binary = (locate.binary ?? INSTALLED.binary)(env);
   if (binary === null || !existsSync(binary)) return { ok: false, reason: 'the Electron binary is not installed (it is downloaded when npm installs electron, and that download was not possible)' };
-  const main = mainEntry();
+  const main = (locate.main ?? INSTALLED.main)();
   if (main === null) return { ok: false, reason: 'the app is not built (run "npm run build")' };
   return { ok: true, binary, main };
 }

@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import type { FailureCode } from '../contract/codes.js';
 import { messageFor } from '../contract/messages.js';
 import type { LicensingRuntime, OpenLicensing } from '../licensing/runtime.types.js';
-import { createKeychainStore } from '../vault/keychain.store.js';
 import type { SecretStore } from '../vault/secret-store.js';
 import { EXIT, maskSecret, printFailure, printJson, UsageError, type Io } from './output.js';
 
@@ -21,8 +20,8 @@ export interface CliContext {
   readonly appFolder: string | undefined;
   /** Asks a yes/no question on the terminal; undefined when there is no terminal to ask on. */
   readonly confirm: ((question: string) => Promise<boolean>) | undefined;
-  /** Where the local agent keeps its token (the OS keychain). */
-  readonly agentSecrets: () => SecretStore;
+  /** Where the local agent keeps its token; the licensing runtime's store when absent (tests inject one). */
+  readonly agentSecrets?: (() => SecretStore) | undefined;
   /** Resolves when a long-running command (serve) should stop: Ctrl-C or SIGTERM. */
   readonly untilStopped: () => Promise<void>;
 }
@@ -73,7 +72,7 @@ export function resolveContext(overrides: Partial<CliContext> = {}): CliContext 
     openLicensing: overrides.openLicensing ?? openLicensingLazily,
     appFolder: 'appFolder' in overrides ? overrides.appFolder : packageRoot(),
     confirm: 'confirm' in overrides ? overrides.confirm : process.stdin.isTTY ? confirmOnTerminal : undefined,
-    agentSecrets: overrides.agentSecrets ?? (() => createKeychainStore()),
+    agentSecrets: overrides.agentSecrets,
     untilStopped: overrides.untilStopped ?? untilSignal,
   };
 }
@@ -115,7 +114,7 @@ export async function withLicensing(
   use: (runtime: LicensingRuntime) => Promise<number>,
 ): Promise<number> {
   if (options.config !== undefined && options.config.trim() === '') throw new UsageError('--config needs the path of a vendor configuration file');
-  const opened = await context.openLicensing({ configPath: options.config, env: io.env, appFolder: context.appFolder });
+  const opened = await context.openLicensing({ configPath: options.config, env: io.env, appFolder: context.appFolder, warn: io.stderr });
   if (!opened.ok) return reportFailure(io, opened, options.json);
   try {
     return await use(opened.value);

@@ -21,7 +21,8 @@ What "npm start" runs: Tessera's desktop app, or its web console where the app c
 
 With no vendor configured, it first starts the embedded local issuer (a Keygen-compatible
 licensing server on 127.0.0.1, with a demo product and one license key per demo policy) and
-prints its address, public key and the demo keys. Its database lives in the data folder
+prints its address, public key, the demo keys and an admin token for the Seats screen (a new
+one at every start). Its database lives in the data folder
 (TESSERA_HOME, or the platform's app data folder), so the same demo keys come back on the next
 start; its vendor configuration is written beside it (issuer/tessera.config.json), where the
 other commands find it. With a vendor configuration (--config, $TESSERA_CONFIG or the app's
@@ -31,20 +32,28 @@ Then it opens the Electron app when its binary is installed; otherwise it says s
 the web console on 127.0.0.1 instead, printing a one-time login link to open in your browser.
 Runs until Ctrl-C (or until the app is closed).
 
+Secrets (license keys, the console's token) go to the OS keychain. With the embedded issuer
+and no keychain on this machine (a headless server, a container), they go to an owner-only
+file in the data folder instead, with a warning at every start; TESSERA_SECRET_STORE=keychain
+forbids that, TESSERA_SECRET_STORE=file asks for it.
+
 Options:
   --ui MODE      auto (default): the app if installed, else the web console;
                  console: always the web console; none: no user interface
   --port N       port of the local issuer (default: any free port)
   --ui-port N    port of the web console (default: any free port)
   --config FILE  a vendor configuration to use instead of the embedded issuer
-  --json         print the issuer, vendor configuration, demo keys and console link as one JSON line
+  --json         print the issuer (with its admin token), vendor configuration, demo keys and
+                 console link as one JSON line
 `;
 
-/** The first line `tessera-issuer serve` prints (the admin token is read and dropped). */
+/** The first line `tessera-issuer serve` prints. */
 interface IssuerStartLine {
   readonly url: string;
   readonly account: string;
   readonly publicKey: string;
+  /** A new admin token of the demo account, minted at every start (the Seats screen's admin access). */
+  readonly adminToken: string;
   readonly config: Readonly<Record<string, unknown>>;
   readonly licenses: readonly { readonly key: string; readonly policy: string; readonly expiry: string | null; readonly suspended: boolean }[];
 }
@@ -129,7 +138,7 @@ async function runWithIssuer(io: Io, context: CliContext, options: IssuerRun): P
   const shown = await startUi(io, context, { ui: options.ui, uiPort: options.uiPort, json: options.json, configPath: undefined });
   if (options.json) {
     printJson(io, {
-      issuer: { url: started.url, account: started.account, publicKey: started.publicKey, database },
+      issuer: { url: started.url, account: started.account, publicKey: started.publicKey, adminToken: started.adminToken, database },
       config: started.config,
       licenses: started.licenses,
       ui: shown?.summary ?? null,
@@ -186,7 +195,7 @@ async function startUi(io: Io, context: CliContext, options: UiOptions): Promise
       },
     };
   }
-  const opened = await context.openLicensing({ configPath: options.configPath, env: io.env, appFolder: context.appFolder });
+  const opened = await context.openLicensing({ configPath: options.configPath, env: io.env, appFolder: context.appFolder, warn: io.stderr });
   if (!opened.ok) {
     reportFailure(io, opened, false);
     return null;
@@ -241,6 +250,9 @@ async function printSummary(io: Io, started: IssuerStartLine, database: string):
       '',
       'Demo license keys:',
       ...keys,
+      '',
+      'Admin token of the demo account (for the Seats screen and TESSERA_ADMIN_TOKEN; a new one at every start):',
+      `  ${started.adminToken}`,
       '',
       ...(fingerprint.ok ? [`This machine's fingerprint: ${fingerprint.value}`, ''] : []),
       'Verify a license or machine file offline:',

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { Failure, FailureCode, Success } from '../contract/codes.js';
 import { fail } from '../contract/messages.js';
 import { parsePublicKey } from '../license-file/public-key.js';
+import { SECRET_STORE_MODES, type SecretStoreMode } from '../vault/secret-store.js';
 import type { ConfigSource, VendorConfig } from './vendor-config.types.js';
 
 /** The configuration file's name, in the app folder and beside the embedded issuer. */
@@ -36,7 +37,7 @@ export interface ResolveOptions {
   readonly dataFolder: string;
 }
 
-const KNOWN_KEYS: ReadonlySet<string> = new Set(['apiUrl', 'account', 'product', 'publicKey', 'checkoutTtl', 'requiredEntitlements']);
+const KNOWN_KEYS: ReadonlySet<string> = new Set(['apiUrl', 'account', 'product', 'publicKey', 'checkoutTtl', 'requiredEntitlements', 'secretStore']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SLUG = /^[a-z0-9-]+$/;
 const MAX_TEXT_LENGTH = 2048;
@@ -121,6 +122,12 @@ function parseEntitlements(value: unknown): Field<readonly string[] | undefined>
   return accept(codes);
 }
 
+function parseSecretStore(value: unknown): Field<SecretStoreMode | undefined> {
+  if (value === undefined) return accept(undefined);
+  if (typeof value === 'string' && (SECRET_STORE_MODES as readonly string[]).includes(value)) return accept(value as SecretStoreMode);
+  return reject(`must be one of ${SECRET_STORE_MODES.map((mode) => `"${mode}"`).join(', ')}`);
+}
+
 /**
  * Validates a parsed `tessera.config.json`. Returns `CONFIG_INVALID` (with a `detail` naming the
  * field) for a missing, mistyped or unknown field, an http URL to a non-loopback host, a bad
@@ -146,6 +153,9 @@ export function parseVendorConfig(json: unknown): ConfigResult<VendorConfig, Par
   const entitlements = parseEntitlements(field('requiredEntitlements'));
   if (!entitlements.ok) return failWith('CONFIG_INVALID', `"requiredEntitlements"${entitlements.problem.startsWith('[') ? '' : ' '}${entitlements.problem}`);
 
+  const secretStore = parseSecretStore(field('secretStore'));
+  if (!secretStore.ok) return failWith('CONFIG_INVALID', `"secretStore" ${secretStore.problem}`);
+
   const publicKey = field('publicKey');
   if (typeof publicKey !== 'string' || publicKey.trim() === '') {
     return failWith('CONFIG_INVALID', '"publicKey" must be the vendor\'s public key (64 hex characters, or a PEM)');
@@ -163,6 +173,7 @@ export function parseVendorConfig(json: unknown): ConfigResult<VendorConfig, Par
       publicKey: publicKey.trim(),
       ...(checkoutTtl.value === undefined ? {} : { checkoutTtl: checkoutTtl.value }),
       ...(entitlements.value === undefined ? {} : { requiredEntitlements: entitlements.value }),
+      ...(secretStore.value === undefined ? {} : { secretStore: secretStore.value }),
     },
   };
 }

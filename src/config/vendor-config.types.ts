@@ -1,4 +1,5 @@
 /** The vendor configuration: which licensing API Tessera talks to, and whose key it trusts. */
+import type { SecretStoreMode } from '../vault/secret-store.js';
 
 /** A validated vendor configuration (`tessera.config.json`). */
 export interface VendorConfig {
@@ -14,6 +15,11 @@ export interface VendorConfig {
   readonly checkoutTtl?: number | null;
   /** Entitlement codes the software needs; validation reports ENTITLEMENTS_MISSING without them. */
   readonly requiredEntitlements?: readonly string[];
+  /**
+   * Where secrets are kept: "keychain" (the default: the OS keychain, or an error without one),
+   * "auto" (the keychain, else an owner-only file) or "file". `TESSERA_SECRET_STORE` overrides it.
+   */
+  readonly secretStore?: SecretStoreMode;
 }
 
 /** Where a configuration came from, for diagnostics (`status --json`, the settings screen). */

@@ -38,7 +38,7 @@ export const PUBLIC_KEY_CODES = ['PUBLIC_KEY_INVALID'] as const;
 export type PublicKeyCode = (typeof PUBLIC_KEY_CODES)[number];
 
 /** Failures of the platform services (`src/machine/`, `src/vault/`). */
-export const PLATFORM_CODES = ['KEYCHAIN_UNAVAILABLE', 'KEYCHAIN_TIMEOUT', 'MACHINE_ID_UNAVAILABLE'] as const;
+export const PLATFORM_CODES = ['KEYCHAIN_UNAVAILABLE', 'KEYCHAIN_TIMEOUT', 'SECRET_FILE_UNUSABLE', 'MACHINE_ID_UNAVAILABLE'] as const;
 export type PlatformCode = (typeof PLATFORM_CODES)[number];
 
 /**

@@ -114,12 +114,17 @@ export const MESSAGES = {
     title: 'Keychain unavailable',
     message: "The operating system's keychain could not be reached, so secrets cannot be stored safely.",
     action:
-      'On Linux, install and unlock a Secret Service keyring (gnome-keyring or KWallet); on macOS and Windows, sign in to your user session.',
+      'On Linux, install and unlock a Secret Service keyring (gnome-keyring or KWallet); on macOS and Windows, sign in to your user session. On a machine with no keychain at all, set TESSERA_SECRET_STORE=file to keep secrets in a file that only you can read.',
   },
   KEYCHAIN_TIMEOUT: {
     title: 'Keychain not answering',
     message: 'The keychain did not answer in time; it may be locked and waiting for a password prompt.',
     action: 'Unlock your keychain (log in to the desktop session), then try again.',
+  },
+  SECRET_FILE_UNUSABLE: {
+    title: 'Secrets file unusable',
+    message: "The file that holds Tessera's secrets on this machine (secrets/secrets.json in the data folder) cannot be read or written, is damaged, or can be read by other users.",
+    action: 'Check that the data folder is yours and writable and that the file is readable by you only (chmod 600); or set TESSERA_SECRET_STORE=keychain to use the OS keychain.',
   },
   MACHINE_ID_UNAVAILABLE: {
     title: 'Machine identity unavailable',

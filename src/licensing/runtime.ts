@@ -11,7 +11,7 @@ import { createKeygenClient } from '../keygen/client.js';
 import { parsePublicKey } from '../license-file/public-key.js';
 import { createMachineService } from '../machine/machine.service.js';
 import { appDataFolder } from '../platform/app-data.js';
-import { createKeychainStore } from '../vault/keychain.store.js';
+import { chooseSecretStore } from '../vault/secret-store-choice.js';
 import { createLicenseManager, type ManagedLicenseManager } from './manager.js';
 import type { LicensingRuntime, OpenLicensing } from './runtime.types.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
@@ -40,6 +40,15 @@ export const openLicensing: OpenLicensing = async (options) => {
   if (!resolved.ok) return resolved;
   const { config, source } = resolved.value;
   if (!parsePublicKey(config.publicKey).ok) return fail('PUBLIC_KEY_INVALID');
+  // Only the embedded demo issuer falls back to a secrets file unasked (see secret-store-choice.ts).
+  const chosen = await chooseSecretStore({
+    env: options.env,
+    dataFolder,
+    defaultMode: source.kind === 'embedded-issuer' ? 'auto' : (config.secretStore ?? 'keychain'),
+    warn: options.warn ?? (() => undefined),
+  });
+  if (!chosen.ok) return { ...fail('CONFIG_INVALID'), detail: chosen.detail };
+  const secrets = chosen.value.store;
 
   const now = (): number => Date.now();
   const client = createKeygenClient({ config, env: options.env, now });
@@ -49,7 +58,7 @@ export const openLicensing: OpenLicensing = async (options) => {
     client,
     statusClient,
     state: createFileStateStore(join(dataFolder, LICENSING_FOLDER)),
-    secrets: createKeychainStore(),
+    secrets,
     machine: createMachineService(),
     now,
   });
@@ -82,6 +91,8 @@ export const openLicensing: OpenLicensing = async (options) => {
     config,
     source,
     dataFolder,
+    secrets,
+    secretStorage: { mode: chosen.value.mode, filePath: chosen.value.filePath },
     startScheduler(schedulerOptions = {}) {
       if (closed !== null) throw new Error('The licensing runtime is closed.');
       if (scheduler === null) {

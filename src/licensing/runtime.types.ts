@@ -1,6 +1,7 @@
 /** The composition root's interface: what the CLI, the agent and the desktop app open. */
 import type { ConfigSource, VendorConfig } from '../config/vendor-config.types.js';
 import type { Result } from '../contract/codes.js';
+import type { SecretStore, SecretStoreMode } from '../vault/secret-store.js';
 import type { LicenseManager } from './manager.types.js';
 
 /** A ready licensing core for one vendor configuration. */
@@ -10,6 +11,10 @@ export interface LicensingRuntime {
   readonly source: ConfigSource;
   /** The data folder (TESSERA_HOME or the platform's app data folder). */
   readonly dataFolder: string;
+  /** Where this process keeps secrets (license keys, the agent's token). */
+  readonly secrets: SecretStore;
+  /** How that store was chosen, and the file it uses when there is no keychain. */
+  readonly secretStorage: { readonly mode: SecretStoreMode; readonly filePath: string };
   /** Stops background work (scheduler) and releases resources. Idempotent. */
   close(): Promise<void>;
 }
@@ -20,6 +25,8 @@ export interface OpenOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Folder of the installed app, where a packaged `tessera.config.json` may sit. */
   readonly appFolder?: string | undefined;
+  /** Where warnings go (secrets kept in a file rather than a keychain); dropped when absent. */
+  readonly warn?: ((message: string) => void) | undefined;
 }
 
 export type OpenLicensing = (options: OpenOptions) => Promise<Result<LicensingRuntime, 'CONFIG_NOT_FOUND' | 'CONFIG_INVALID' | 'PUBLIC_KEY_INVALID'>>;

@@ -127,6 +127,8 @@ interface RunOptions {
   readonly whileServing?: (printed: string) => Promise<void>;
   readonly secrets?: MemoryStore;
   readonly dataFolder?: string;
+  /** A warning the licensing core gives while it opens (secrets kept in a file). */
+  readonly warning?: string;
 }
 
 interface Run {
@@ -155,12 +157,15 @@ async function run(argv: readonly string[], options: RunOptions = {}): Promise<R
   };
   const openLicensing: OpenLicensing = async (open) => {
     opens.push(open);
+    if (options.warning !== undefined) open.warn?.(options.warning);
     if (options.opened !== undefined) return options.opened;
     return ok({
       manager: fakeManager(options.manager ?? {}, calls),
       config: { apiUrl: 'http://127.0.0.1:1', account: 'demo', product: null, publicKey: 'a'.repeat(64) },
       source: { kind: 'file', path: '/etc/tessera.config.json' },
       dataFolder: options.dataFolder ?? '/nonexistent/tessera',
+      secrets: createMemoryStore(),
+      secretStorage: { mode: 'keychain', filePath: '/nonexistent/tessera/secrets/secrets.json' },
       close: async () => {
         closes += 1;
       },
@@ -227,7 +232,11 @@ describe('tessera status', () => {
   it('passes --config, the environment and the app folder to the licensing core', async () => {
     const env = { TESSERA_HOME: '/tmp/home' };
     const result = await run(['status', '--config', '/etc/acme/tessera.config.json'], { env });
-    expect(result.opens).toEqual([{ configPath: '/etc/acme/tessera.config.json', env, appFolder: '/opt/acme' }]);
+    expect(result.opens).toEqual([{ configPath: '/etc/acme/tessera.config.json', env, appFolder: '/opt/acme', warn: expect.any(Function) }]);
+    // Warnings from the core (secrets kept in a file) reach standard error, never standard output.
+    const warned = await run(['status', '--json'], { warning: '⚠ kept in a file\n' });
+    expect(warned.err).toContain('⚠ kept in a file');
+    expect(warned.out).not.toContain('kept in a file');
     expect((await run(['status', '--config', ''])).code).toBe(2);
   });
 
@@ -249,6 +258,8 @@ describe('tessera status', () => {
         config: { apiUrl: 'http://127.0.0.1:1', account: 'demo', product: null, publicKey: 'a'.repeat(64) },
         source: { kind: 'file', path: '/x' },
         dataFolder: '/tmp',
+        secrets: createMemoryStore(),
+        secretStorage: { mode: 'keychain', filePath: '/tmp/secrets/secrets.json' },
         close: async () => {
           closed = true;
         },

@@ -1,11 +1,13 @@
 /**
  * `tessera start` (what `npm start` runs) with no vendor configured: the embedded local issuer
- * starts on loopback with the demo keys, keeps its database in the data folder, and stops
- * cleanly on a signal.
+ * starts on loopback with the demo keys and an admin token, keeps its database in the data
+ * folder, opens the app or the web console, and stops cleanly on a signal. Whether this machine
+ * has an Electron binary does not matter: each test names the binary (TESSERA_ELECTRON_BINARY),
+ * a missing one or a stand-in script.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -23,8 +25,14 @@ afterEach(() => {
 });
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
-async function start(args: readonly string[]): Promise<{ child: ChildProcessByStdio<null, Readable, Readable>; lines: string[]; until: (pattern: RegExp) => Promise<void> }> {
-  const child = spawn(process.execPath, [BIN, 'start', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TESSERA_HOME: home } });
+/** An Electron binary that does not exist: the app cannot open, whatever is installed here. */
+const NO_ELECTRON = join(home, 'no-electron');
+
+async function start(
+  args: readonly string[],
+  electron = NO_ELECTRON,
+): Promise<{ child: ChildProcessByStdio<null, Readable, Readable>; lines: string[]; until: (pattern: RegExp) => Promise<void> }> {
+  const child = spawn(process.execPath, [BIN, 'start', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TESSERA_HOME: home, TESSERA_ELECTRON_BINARY: electron } });
   running.push(child);
   const lines: string[] = [];
   const waiting: { pattern: RegExp; resolve: () => void }[] = [];
@@ -54,7 +62,11 @@ describe('tessera start without a vendor configuration', () => {
     expect(statSync(join(home, 'issuer')).mode & 0o777).toBe(0o700);
     expect(started.config).toMatchObject({ apiUrl: started.issuer.url, account: started.issuer.account, publicKey: started.issuer.publicKey });
     expect(started.licenses).toHaveLength(7);
-    expect(JSON.stringify(started)).not.toMatch(/admin-/);
+    // The admin token works as one: it lists every license of the account.
+    expect(started.issuer.adminToken).toMatch(/^admin-[0-9a-f]{32}v3$/);
+    const asAdmin = await fetch(new URL(`/v1/accounts/${started.issuer.account}/licenses`, started.issuer.url), { headers: { Authorization: `Bearer ${started.issuer.adminToken}`, Accept: 'application/vnd.api+json' } });
+    expect(asAdmin.status).toBe(200);
+    expect(((await asAdmin.json()) as { data: unknown[] }).data).toHaveLength(7);
     // The configuration the other commands use to find the embedded issuer.
     const written = join(home, 'issuer', 'tessera.config.json');
     expect(JSON.parse(readFileSync(written, 'utf8'))).toEqual(started.config);
@@ -82,6 +94,8 @@ describe('tessera start without a vendor configuration', () => {
     const restarted = JSON.parse(again.lines[0] as string);
     expect(restarted.issuer.account).toBe(started.issuer.account);
     expect(restarted.licenses).toEqual(started.licenses);
+    // Tokens are kept hashed, so each start mints a new one to print.
+    expect(restarted.issuer.adminToken).not.toBe(started.issuer.adminToken);
     again.child.kill('SIGINT');
     expect((await once(again.child, 'exit'))[0]).toBe(0);
   });
@@ -94,6 +108,7 @@ describe('tessera start without a vendor configuration', () => {
     expect(text).toMatch(/Licensing API {3}http:\/\/127\.0\.0\.1:\d+\/v1\/accounts\/[0-9a-f-]{36}/);
     for (const policy of ['Node-locked', 'Floating (3 seats)', 'Suspended']) expect(text).toContain(policy);
     expect(text).toMatch(/Suspended +\S+ +\(suspended/);
+    expect(text).toMatch(/Admin token of the demo account \(for the Seats screen[^\n]*\n {2}admin-[0-9a-f]{32}v3\n/);
     child.kill('SIGTERM');
     expect((await once(child, 'exit'))[0]).toBe(0);
   });
@@ -111,6 +126,22 @@ describe('tessera start without a vendor configuration', () => {
     expect((await fetch(link as string, { redirect: 'manual' })).status).toBe(401);
     child.kill('SIGTERM');
     expect((await once(child, 'exit'))[0]).toBe(0);
+  });
+
+  it('with an Electron binary, opens the app on the built main process and stops the issuer when the app is closed', async () => {
+    // A stand-in for Electron: it records what it was started with, then quits like a closed window.
+    const record = join(home, 'electron-args.json');
+    const fake = join(home, 'fake-electron');
+    writeFileSync(fake, `#!${process.execPath}\nrequire('node:fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify({ args: process.argv.slice(2), home: process.env.TESSERA_HOME }));\n`);
+    chmodSync(fake, 0o755);
+    const { child, lines, until } = await start([], fake);
+    await until(/Press Ctrl-C to stop/);
+    expect(lines.join('\n')).toMatch(/The Tessera app is open in its own window/);
+    expect(lines.join('\n')).not.toMatch(/web console/);
+    expect((await once(child, 'exit'))[0]).toBe(0);
+    const ran = JSON.parse(readFileSync(record, 'utf8'));
+    expect(ran.args).toEqual([expect.stringMatching(/dist[/\\]main[/\\]main\.js$/)]);
+    expect(ran.home).toBe(home);
   });
 
   it('--ui none runs the issuer alone; --json reports the console it opened', async () => {

@@ -11,6 +11,7 @@ import { createBridge, OPERATION_NAMES, OPERATIONS, type OperationName } from '.
 import type { LicenseManager, StatusReport } from '../../src/licensing/manager.types.js';
 import type { LicensingRuntime } from '../../src/licensing/runtime.types.js';
 import { createOperationsService } from '../../src/operations/operations.service.js';
+import { createMemoryStore } from '../../src/vault/memory.store.js';
 
 const KEY = 'C1B6DE-39A6E3-DE1529-8559A0-4AF593-V3';
 const FINGERPRINT = '4f1c7e0b9a2d3c5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6';
@@ -65,6 +66,8 @@ function harness(env: Record<string, string> = {}) {
     config: { apiUrl: 'https://licensing.example', account: 'acme', product: null, publicKey: 'a'.repeat(64) },
     source: { kind: 'file', path: '/etc/tessera/tessera.config.json' },
     dataFolder: '/home/ada/.local/share/tessera',
+    secrets: createMemoryStore(),
+    secretStorage: { mode: 'keychain', filePath: '/home/ada/.local/share/tessera/secrets/secrets.json' },
     close: async () => undefined,
   };
   const service = createOperationsService({ runtime, shell: 'console', version: '9.9.9', env, fingerprint: async () => FINGERPRINT, now: () => Date.parse('2030-05-01T00:00:00Z') });
