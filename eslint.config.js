@@ -12,7 +12,7 @@ export default tseslint.config(
   {
     files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.ts'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: { allowDefaultProject: ['*.ts', 'scripts/*.d.ts'] }, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       // Every promise is awaited, returned or explicitly voided: a dropped rejection is a lost error.

@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { testServiceName } from './scripts/test-secrets.js';
 
 export default defineConfig({
   test: {
@@ -8,5 +9,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    globalSetup: ['test/support/global-setup.ts'],
+    setupFiles: ['test/support/test-environment.ts'],
+    // This run's own keychain service: every test, and every process a test spawns, keeps its
+    // secrets there, never under the `tessera` service of a person's own Tessera.
+    env: { TESSERA_KEYCHAIN_SERVICE: testServiceName('test') },
   },
 });

@@ -5,11 +5,15 @@
 // Usage: node --expose-gc bench/run.js [name-filter …]   (a bench runs if its name contains a filter)
 
 import { enterKeyringSession } from '../scripts/keyring-session.js';
+import { purgeTestSecrets, testServiceName } from '../scripts/test-secrets.js';
 
 const MODULES = ['./license-file.bench.js', './machine.bench.js', './issuer.bench.js', './licensing.bench.js', './renderer.bench.js'];
 
 // The licensing bench stores license keys in the OS keychain: give it a private, unlocked one.
 await enterKeyringSession(import.meta.url, 'tessera bench');
+// Benches keep their secrets under a service of their own, never under a person's `tessera`.
+process.env.TESSERA_KEYCHAIN_SERVICE = testServiceName('bench');
+purgeTestSecrets();
 
 const modules = await Promise.all(MODULES.map((path) => import(path)));
 const names = modules.flatMap((module) => module.benches.map((bench) => bench.name));
@@ -33,4 +37,5 @@ for (const { benches } of modules) {
     }
   }
 }
+purgeTestSecrets({ ownedBy: process.pid });
 process.exitCode = failed ? 1 : 0;

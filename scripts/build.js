@@ -2,15 +2,28 @@
 // Builds everything `npm install` needs: the TypeScript projects, the portable verifier
 // bundle (`tessera/verify`), which must not depend on any Node built-in, and the CLI bundle
 // (`bin/tessera.js` runs it: one module graph of a few files starts faster than hundreds).
+//
+// `--if-stale` builds only when dist/ was not built from the sources as they are now (the
+// test runner's global set-up uses it, so tests never run yesterday's build).
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
+import { DIGEST_FILE, sourceDigest } from './source-digest.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
+const digest = sourceDigest(root);
+const digestFile = join(root, DIGEST_FILE);
+if (process.argv.includes('--if-stale') && existsSync(digestFile) && readFileSync(digestFile, 'utf8').trim() === digest) {
+  console.log('tessera build: dist/ is up to date with the sources');
+  process.exit(0);
+}
+// A build that fails half way must not look like one made from these sources.
+rmSync(digestFile, { force: true });
+// Imported only when building: vite takes a while to load.
+const { build } = await import('vite');
 
 console.log('tessera build: compiling TypeScript projects');
 execFileSync(process.execPath, [tsc, '-b'], { cwd: root, stdio: 'inherit' });
@@ -79,4 +92,5 @@ await build({
     rollupOptions: { external: ['electron'] },
   },
 });
+writeFileSync(digestFile, `${digest}\n`);
 console.log('tessera build: done');

@@ -2,12 +2,31 @@
 // `npm run bench`: the keychain code runs against a real Secret Service without ever touching
 // the developer's own keyring.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+/** `tessera-keyring-<pid>-<random>`: the session's folders, named after the process that made them. */
+const SESSION_FOLDER = /^tessera-keyring-([1-9][0-9]{0,9})-/;
+
+function processExists(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+/** Removes the folders of sessions whose process is gone (a run killed before it could clean up). */
+function removeStaleSessionFolders() {
+  for (const name of readdirSync(tmpdir())) {
+    const match = SESSION_FOLDER.exec(name);
+    if (match && !processExists(Number(match[1]))) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
 
 /**
  * Re-runs the calling script (`scriptUrl`, with its arguments) inside `dbus-run-session` when
@@ -16,17 +35,22 @@ const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdi
  */
 export async function enterKeyringSession(scriptUrl, label) {
   if (process.platform === 'linux' && !process.env.TESSERA_TEST_SESSION && has('dbus-run-session') && has('gnome-keyring-daemon')) {
+    removeStaleSessionFolders();
+    const folder = mkdtempSync(join(tmpdir(), `tessera-keyring-${process.pid}-`));
     const env = { ...process.env, TESSERA_TEST_SESSION: '1' };
     delete env.DISPLAY; // with a display, a locked keyring would open a GUI prompt and hang
     delete env.WAYLAND_DISPLAY;
-    env.XDG_DATA_HOME = mkdtempSync(join(tmpdir(), 'tessera-keyring-data-'));
-    env.XDG_RUNTIME_DIR = mkdtempSync(join(tmpdir(), 'tessera-runtime-'));
+    env.XDG_DATA_HOME = join(folder, 'data');
+    env.XDG_RUNTIME_DIR = join(folder, 'runtime');
+    mkdirSync(env.XDG_DATA_HOME);
+    mkdirSync(env.XDG_RUNTIME_DIR);
     chmodSync(env.XDG_RUNTIME_DIR, 0o700);
     const args = ['--', process.execPath, ...process.execArgv, fileURLToPath(scriptUrl), ...process.argv.slice(2)];
     const code = await new Promise((resolve) => {
       const child = spawn('dbus-run-session', args, { stdio: 'inherit', env });
       child.on('exit', (status, signal) => resolve(status ?? (signal ? 1 : 0)));
     });
+    rmSync(folder, { recursive: true, force: true });
     process.exit(code);
   }
   if (!process.env.TESSERA_TEST_SESSION) {

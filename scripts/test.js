@@ -21,14 +21,20 @@ function run(command, args, env = process.env) {
   });
 }
 
-if (await enterKeyringSession(import.meta.url, 'tessera test')) {
+// CI sets TESSERA_REQUIRE_KEYCHAIN=1: there, a keyring that cannot start fails the run
+// instead of quietly skipping the keychain tests.
+const keychainRequired = process.env.TESSERA_REQUIRE_KEYCHAIN === '1';
+const keychain = await enterKeyringSession(import.meta.url, 'tessera test');
+if (keychain) {
   process.env.TESSERA_REQUIRE_KEYCHAIN = '1';
   console.log('tessera test: private D-Bus session with an unlocked gnome-keyring');
+} else if (keychainRequired) {
+  console.error('tessera test: TESSERA_REQUIRE_KEYCHAIN=1 but no private keyring could start (install dbus, dbus-x11, gnome-keyring and libsecret-tools); the keychain tests will fail');
 } else {
   console.warn('tessera test: keychain integration tests will be skipped');
 }
 
-const tally = { passed: 0, failed: 0, skipped: 0 };
+const tally = { passed: 0, failed: keychain || !keychainRequired ? 0 : 1, skipped: 0 };
 const check = async (label, command, args) => {
   console.log(`\n== ${label}`);
   const code = await run(command, args);

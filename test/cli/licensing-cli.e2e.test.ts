@@ -14,10 +14,11 @@ import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeychainStore } from '../../src/vault/keychain.store.js';
 import { startTestIssuer, type TestIssuer } from '../issuer/support.js';
+import { TEST_SERVICE, testService } from '../support/keychain.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'tessera.js');
 const REQUIRED = process.env.TESSERA_REQUIRE_KEYCHAIN === '1';
-const keychainReachable = (await createKeychainStore({ service: 'tessera-e2e-probe', timeoutMs: 3_000 }).list()).ok;
+const keychainReachable = (await createKeychainStore({ service: testService('probe'), timeoutMs: 3_000 }).list()).ok;
 
 let t: TestIssuer;
 let home: string;
@@ -60,7 +61,7 @@ function demo(policy: string): { id: string; key: string } {
 }
 
 function secretTool(account: string): string {
-  return spawnSync('secret-tool', ['lookup', 'service', 'tessera', 'account', account], { encoding: 'utf8', timeout: 5_000 }).stdout;
+  return spawnSync('secret-tool', ['lookup', 'service', TEST_SERVICE, 'account', account], { encoding: 'utf8', timeout: 5_000 }).stdout;
 }
 
 function filesUnder(folder: string): string[] {

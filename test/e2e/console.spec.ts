@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { MESSAGES } from '../../src/contract/messages.js';
-import { expectAccessible, open, screenshot, settledStatus, signIn, thisMachineFingerprint, watchProblems, type PageProblems } from './support/console.js';
+import { expectAccessible, expectStatus, open, screenshot, signIn, thisMachineFingerprint, watchProblems, type PageProblems } from './support/console.js';
 import { demoLicense, environment } from './support/environment.js';
 import { createMachine, machineFile, machinesOf, tamperSignature } from './support/issuer.js';
 
@@ -54,7 +54,7 @@ test('signs in with the one-time link under the strict CSP; nothing is activated
   expect(csp).toContain("default-src 'none'");
   expect(csp).toContain("script-src 'self'");
   expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
-  expect(await settledStatus(page)).toBe('not-licensed');
+  await expectStatus(page, 'not-licensed');
   await expect(page.getByRole('status', { name: 'License status' })).toContainText(MESSAGES.NOT_ACTIVATED.title);
   await screenshot(page, 'status-not-activated');
   await expectAccessible(page, 'status (not activated)');
@@ -90,7 +90,7 @@ test('activating a demo key shows progress, then the status says licensed', asyn
   release();
   await notice('Activated.');
   await page.unroute('**/v1/ops/license:activate');
-  expect(await settledStatus(page)).toBe('licensed');
+  await expectStatus(page, 'licensed');
   const region = page.getByRole('status', { name: 'License status' });
   await expect(region).toContainText(/^\s*Licensed/);
   const main = page.getByRole('main');
@@ -111,13 +111,13 @@ test('check in', async () => {
   await open(page, 'Status');
   await page.getByRole('button', { name: 'Check in', exact: true }).click();
   await notice('Checked in.');
-  expect(await settledStatus(page)).toBe('licensed');
+  await expectStatus(page, 'licensed');
 });
 
 test('renew', async () => {
   await page.getByRole('button', { name: 'Renew', exact: true }).click();
   await notice('Renewed.');
-  expect(await settledStatus(page)).toBe('licensed');
+  await expectStatus(page, 'licensed');
 });
 
 test('seats of the active license, this machine marked', async () => {
@@ -167,7 +167,7 @@ test('deactivate this machine, after confirming', async () => {
   await page.getByRole('button', { name: 'Deactivate', exact: true }).click();
   await dialog.getByRole('button', { name: 'Yes, deactivate' }).click();
   await notice('Machine deactivated.');
-  expect(await settledStatus(page)).toBe('not-licensed');
+  await expectStatus(page, 'not-licensed');
   expect(await machinesOf(license.id)).toEqual([]);
 });
 
@@ -188,7 +188,7 @@ test('an air-gapped import: an encrypted machine file, then its license key → 
   await keyField.fill(license.key);
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   await notice('Imported license file.');
-  expect(await settledStatus(page)).toBe('licensed');
+  await expectStatus(page, 'licensed');
   await expect(page.getByRole('table', { name: 'Installed licenses' })).toContainText(license.id);
   await screenshot(page, 'offline-imported');
   await expectAccessible(page, 'offline (imported)');
@@ -206,7 +206,7 @@ test('a tampered file is refused with exactly why', async () => {
   // Verified before anything else: no key is asked for a file whose signature does not hold.
   await expectRefusal('LICENSE_FILE_NOT_GENUINE');
   await screenshot(page, 'offline-refused');
-  expect(await settledStatus(page)).toBe('licensed');
+  await expectStatus(page, 'licensed');
   await expect(page.getByRole('main')).toContainText(license.id);
 });
 

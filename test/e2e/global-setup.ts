@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { purgeTestSecrets, testServiceName } from '../../scripts/test-secrets.js';
 import { ENV_FILE, type E2eEnvironment } from './support/environment.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -31,7 +32,9 @@ async function firstLine(child: ChildProcess, what: string): Promise<string> {
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const home = mkdtempSync(join(tmpdir(), 'tessera-e2e-'));
-  const env = { ...process.env, TESSERA_HOME: home };
+  purgeTestSecrets();
+  // The agent keeps its token and license keys under this run's own keychain service.
+  const env = { ...process.env, TESSERA_HOME: home, TESSERA_KEYCHAIN_SERVICE: testServiceName('e2e') };
   const children: ChildProcess[] = [];
 
   const issuer = spawn(process.execPath, [join(ROOT, 'bin', 'tessera-issuer.js'), 'serve', '--seed', 'demo', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -64,5 +67,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     await Promise.all(children.map((child) => (child.exitCode === null ? once(child, 'exit') : undefined)));
     rmSync(home, { recursive: true, force: true });
     rmSync(ENV_FILE, { force: true });
+    purgeTestSecrets({ ownedBy: process.pid });
   };
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isStrictBase64 } from '../../src/license-file/base64.js';
 import { decodeStrict } from '../../src/license-file/node-codec.js';
-import { prng } from '../support/prng.js';
+import { prng, testSeed } from '../support/prng.js';
 
 const NOISE = ['=', '-', '_', ' ', '\n', '\r', '\t', '.', '*', '\u00e9', '\u0000', 'A', '/', '+', '==', '\ufeff'];
 
@@ -16,8 +16,7 @@ describe('strict base64', () => {
   });
 
   it('agrees with the grammar on 20,000 mutated strings', () => {
-    const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
-    console.log(`base64 property seed: ${seed} (replay with FUZZ_SEED=${seed})`);
+    const seed = testSeed('base64 property', 'test/license-file/base64.test.ts');
     const random = prng(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
     for (let round = 0; round < 20_000; round += 1) {

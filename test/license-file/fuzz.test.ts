@@ -6,9 +6,8 @@
  * two genuine files can rebuild one of them). Layout-only mutations (re-wrapping,
  * CRLF) must still verify. A sample also runs through the portable engine, which must agree.
  *
- * Replay a failure with the printed seed: FUZZ_SEED=<seed> npx vitest run test/license-file/fuzz.test.ts
+ * Replay a failure with the printed seed: TESSERA_TEST_SEED=<seed> npx vitest run test/license-file/fuzz.test.ts
  */
-import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { LICENSE_FILE_CODES } from '../../src/contract/codes.js';
 import { importPortableKey, verifyLicenseFilePortable, type PortableKey } from '../../src/license-file/portable.js';
@@ -25,12 +24,11 @@ import {
   type Kind,
   type SignedCertificate,
 } from '../support/certificate-signer.js';
-import { prng } from '../support/prng.js';
+import { prng, testSeed } from '../support/prng.js';
 
 const CASES = 12_000;
 /** One case in PORTABLE_EVERY also runs through the portable engine (async noble is slower). */
 const PORTABLE_EVERY = 16;
-const SEED = process.env.FUZZ_SEED === undefined ? randomInt(2 ** 32 - 1) : Number.parseInt(process.env.FUZZ_SEED, 10) >>> 0;
 
 interface Base {
   readonly signed: SignedCertificate;
@@ -213,8 +211,8 @@ function mutator(random: () => number, bases: readonly Base[]) {
 
 describe('mutation fuzzing', () => {
   it(`${CASES} mutated certificates: never a throw, never a changed payload accepted`, async () => {
-    console.log(`fuzz seed ${SEED} (replay: FUZZ_SEED=${SEED} npx vitest run test/license-file/fuzz.test.ts)`);
-    const random = prng(SEED);
+    const seed = testSeed('fuzz', 'test/license-file/fuzz.test.ts');
+    const random = prng(seed);
     const specs: { kind: Kind; alg: Alg; weight: number }[] = [
       { kind: 'license', alg: 'aes-256-gcm+ed25519', weight: 4 },
       { kind: 'machine', alg: 'aes-256-gcm+ed25519', weight: 4 },
@@ -245,7 +243,7 @@ describe('mutation fuzzing', () => {
       const mutant = mutate(base);
       // Feed strings and bytes alike; latin1 keeps every byte as one character.
       const input = random() < 0.5 && typeof mutant.input !== 'string' ? Buffer.from(mutant.input).toString('latin1') : mutant.input;
-      const where = `seed ${SEED}, case ${index} (${mutant.label}, ${base.signed.kind} ${base.signed.alg})`;
+      const where = `seed ${seed}, case ${index} (${mutant.label}, ${base.signed.kind} ${base.signed.alg})`;
       let result: ReturnType<typeof verifyLicenseFile>;
       try {
         result = verifyLicenseFile(input, base.node, trustedOptions());

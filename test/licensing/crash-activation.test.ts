@@ -1,6 +1,6 @@
 /**
  * Crash consistency of the real commands: `tessera activate` and `tessera renew` are killed
- * with SIGKILL at random instants (seed printed; CRASH_SEED replays), against the local issuer,
+ * with SIGKILL at random instants (seed printed; TESSERA_TEST_SEED replays), against the local issuer,
  * with the real keychain. After every kill the stored state loads — the old one or the new one,
  * never a broken one — and the next command carries on from it.
  */
@@ -13,13 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFileStateStore } from '../../src/licensing/state-store.js';
 import { createKeychainStore } from '../../src/vault/keychain.store.js';
 import { startTestIssuer, type TestIssuer } from '../issuer/support.js';
-import { prng } from '../support/prng.js';
+import { testService } from '../support/keychain.js';
+import { prng, testSeed } from '../support/prng.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'tessera.js');
 const TRIALS = 50;
 const REQUIRED = process.env.TESSERA_REQUIRE_KEYCHAIN === '1';
-const keychainReachable = (await createKeychainStore({ service: 'tessera-crash-probe', timeoutMs: 3_000 }).list()).ok;
-const seed = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const keychainReachable = (await createKeychainStore({ service: testService('probe'), timeoutMs: 3_000 }).list()).ok;
 
 let t: TestIssuer;
 let home: string;
@@ -46,8 +46,8 @@ describe.skipIf(!keychainReachable && !REQUIRED)('kill -9 during activate and re
     rmSync(home, { recursive: true, force: true });
   });
 
-  it(`${TRIALS} trials: the state always loads as the old or the new one (seed ${seed})`, { timeout: 180_000 }, async () => {
-    console.log(`crash-activation seed: ${seed} (replay with CRASH_SEED=${seed})`);
+  it(`${TRIALS} trials: the state always loads as the old or the new one`, { timeout: 180_000 }, async () => {
+    const seed = testSeed('crash-activation', 'test/licensing/crash-activation.test.ts');
     const next = prng(seed);
     const license = t.issuer.licenses.find((entry) => entry.policy === 'Node-locked');
     if (license === undefined) throw new Error('no demo license');

@@ -17,7 +17,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFileStateStore } from '../../src/licensing/state-store.js';
 import type { InstalledRecord, LicensingState } from '../../src/licensing/state.types.js';
-import { prng } from '../support/prng.js';
+import { prng, testSeed } from '../support/prng.js';
 
 const WRITER = fileURLToPath(new URL('../support/crash-writer.mjs', import.meta.url));
 const BUILT_STORE = fileURLToPath(new URL('../../dist/src/licensing/state-store.js', import.meta.url));
@@ -104,8 +104,7 @@ describe('state store crash consistency (SIGKILL during saves)', () => {
   });
 
   it(`never leaves anything but the initial state, A or B (${TRIALS} trials)`, async () => {
-    const seed = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 32));
-    console.log(`crash-consistency seed: ${seed} (replay with CRASH_SEED=${seed})`);
+    const seed = testSeed('crash-consistency', 'test/licensing/crash-consistency.test.ts');
     const random = prng(seed);
 
     const folder = join(root, 'state');

@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { readComponents } from '../../src/machine/components.js';
 import {
@@ -8,6 +9,7 @@ import {
   FINGERPRINT_APP_ID,
   osMachineIdSource,
   readFingerprint,
+  readLinuxMachineId,
   type MachineIdSource,
 } from '../../src/machine/fingerprint.js';
 import { createMachineService, MachineService } from '../../src/machine/machine.service.js';
@@ -35,6 +37,36 @@ function failingSource(): MachineIdSource {
     },
   };
 }
+
+/**
+ * Known answers: fixed inputs → fixed hex. Every activated machine is known to its licensing
+ * server by this value, so a change here (a new app id, another hash, other machine-id
+ * files or normalisation) would make every machine a new one and cost every user a seat.
+ */
+const KNOWN_ANSWER = '9c64db483afeb17526a620a3a11c8821e55605a1f7b93730d216e0df94978c8a';
+
+describe('the fingerprint is stable across versions (known answers)', () => {
+  it('derives the known fingerprint from a known machine id', () => {
+    expect(deriveFingerprint(RAW_ID)).toBe(KNOWN_ANSWER);
+  });
+
+  it('reads the Linux machine-id files to the same known fingerprint, whatever their whitespace and case', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'tessera-machine-id-'));
+    try {
+      const dbus = join(folder, 'dbus-machine-id');
+      const etc = join(folder, 'machine-id');
+      writeFileSync(etc, `  ${RAW_ID.toUpperCase()}\n`);
+      const id = await readLinuxMachineId([dbus, etc]);
+      expect(id).toBe(RAW_ID);
+      expect(await readFingerprint({ read: async () => id })).toEqual({ ok: true, value: KNOWN_ANSWER });
+      // node-machine-id's order: the D-Bus file first, when it exists.
+      writeFileSync(dbus, `${OTHER_ID}\n`);
+      expect(await readLinuxMachineId([dbus, etc])).toBe(OTHER_ID);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('deriveFingerprint', () => {
   it('is HMAC-SHA256 keyed by the raw id over the app id, in lowercase hex', () => {
@@ -104,16 +136,6 @@ describe('MachineService', () => {
     expect(source.reads).toBe(1);
     expect(service.cachedFingerprint()).toBe(deriveFingerprint(RAW_ID));
     expect(results[0]).toEqual(results[1]);
-  });
-
-  it('answers a warm call in well under 0.1 ms', async () => {
-    const service = new MachineService(fakeSource(RAW_ID));
-    await service.fingerprint();
-    const rounds = 10_000;
-    const started = process.hrtime.bigint();
-    for (let i = 0; i < rounds; i += 1) await service.fingerprint();
-    const perCallMs = Number(process.hrtime.bigint() - started) / 1e6 / rounds;
-    expect(perCallMs).toBeLessThan(0.1);
   });
 
   it('returns MACHINE_ID_UNAVAILABLE when the source throws, and does not cache the failure', async () => {

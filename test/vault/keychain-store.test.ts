@@ -8,11 +8,12 @@ import ts from 'typescript';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { createKeychainStore, DEFAULT_KEYCHAIN_TIMEOUT_MS, type KeytarBackend } from '../../src/vault/keychain.store.js';
 import { DEFAULT_SECRET_SERVICE } from '../../src/vault/secret-store.js';
+import { testService } from '../support/keychain.js';
 import { expectOk, secretStoreContract } from './secret-store.contract.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-// A unique prefix per run, so that parallel or aborted runs never see each other's entries.
-const RUN_SERVICE = `tessera-test-${process.pid}-${randomUUID().slice(0, 8)}`;
+// Inside this run's service namespace, unique to this file: cleared with the run's entries.
+const RUN_SERVICE = testService(`keychain-${randomUUID().slice(0, 8)}`);
 const REQUIRED = process.env.TESSERA_REQUIRE_KEYCHAIN === '1';
 
 function secretTool(...args: string[]): SpawnSyncReturns<string> {
@@ -92,16 +93,25 @@ describe('KeychainStore bounds every call with a timeout', () => {
     expect(createKeychainStore().service).toBe(DEFAULT_SECRET_SERVICE);
   });
 
-  it('returns KEYCHAIN_TIMEOUT quickly when the keychain never answers (a locked keyring behind a GUI prompt)', async () => {
-    for (const call of ['set', 'get', 'delete', 'list'] as const) {
-      // A new store per call: a stuck call makes later calls of the same store fail fast.
-      const backend = fakeBackend(never);
-      const store = createKeychainStore({ service: RUN_SERVICE, timeoutMs: 50, loadBackend: async () => backend });
-      const started = performance.now();
-      const result = call === 'set' ? await store.set('a', 's') : call === 'list' ? await store.list() : await store[call]('a');
-      expect(result).toMatchObject({ ok: false, code: 'KEYCHAIN_TIMEOUT' });
-      expect(performance.now() - started).toBeLessThan(1_000);
-      expect(backend.calls).toBe(1);
+  it('returns KEYCHAIN_TIMEOUT at its bound when the keychain never answers (a locked keyring behind a GUI prompt)', async () => {
+    vi.useFakeTimers();
+    try {
+      for (const call of ['set', 'get', 'delete', 'list'] as const) {
+        // A new store per call: a stuck call makes later calls of the same store fail fast.
+        const backend = fakeBackend(never);
+        const store = createKeychainStore({ service: RUN_SERVICE, timeoutMs: 50, loadBackend: async () => backend });
+        const pending = call === 'set' ? store.set('a', 's') : call === 'list' ? store.list() : store[call]('a');
+        let settled = false;
+        void pending.then(() => (settled = true));
+        await vi.advanceTimersByTimeAsync(49);
+        expect(settled, `${call} answered before its bound`).toBe(false);
+        await vi.advanceTimersByTimeAsync(1);
+        expect(settled, `${call} still waiting after its bound`).toBe(true);
+        expect(await pending).toMatchObject({ ok: false, code: 'KEYCHAIN_TIMEOUT' });
+        expect(backend.calls).toBe(1);
+      }
+    } finally {
+      vi.useRealTimers();
     }
   });
 
@@ -123,9 +133,18 @@ describe('KeychainStore bounds every call with a timeout', () => {
     const store = createKeychainStore({ timeoutMs: 200, loadBackend: async () => backend });
 
     expect(await store.get('a')).toMatchObject({ ok: false, code: 'KEYCHAIN_TIMEOUT' });
-    const started = performance.now();
-    expect(await store.list()).toMatchObject({ ok: false, code: 'KEYCHAIN_TIMEOUT' });
-    expect(performance.now() - started).toBeLessThan(150);
+    // With the clock stopped, an answer can only come without waiting for the bound.
+    vi.useFakeTimers();
+    try {
+      const pending = store.list();
+      let settled = false;
+      void pending.then(() => (settled = true));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(settled).toBe(true);
+      expect(await pending).toMatchObject({ ok: false, code: 'KEYCHAIN_TIMEOUT' });
+    } finally {
+      vi.useRealTimers();
+    }
     expect(calls).toBe(1);
 
     release('late answer'); // the person unlocked the keyring
@@ -211,7 +230,7 @@ function runBuiltStoreInChild(env: Record<string, string | undefined>): unknown[
     writeFileSync(
       join(dir, 'child.js'),
       `import { createKeychainStore } from './vault/keychain.store.js';
-const store = createKeychainStore({ service: 'tessera-unreachable', timeoutMs: 4000 });
+const store = createKeychainStore({ service: ${JSON.stringify(testService('unreachable'))}, timeoutMs: 4000 });
 const results = [await store.set('license-key', 'SECRET-VALUE'), await store.get('license-key'),
   await store.delete('license-key'), await store.list()];
 process.stdout.write(JSON.stringify(results));

@@ -54,11 +54,11 @@ export async function signIn(page: Page): Promise<void> {
   await expect(page.getByRole('status', { name: 'License status' })).toBeVisible();
 }
 
-/** The status region, once it has left its loading state. */
-export async function settledStatus(page: Page): Promise<string> {
-  const region = page.getByRole('status', { name: 'License status' });
-  await expect(region).not.toHaveAttribute('data-state', 'loading');
-  return (await region.getAttribute('data-state')) ?? '';
+/** Waits until the status region shows `state` (the expect timeout bounds the wait). */
+export async function expectStatus(page: Page, state: 'licensed' | 'not-licensed'): Promise<void> {
+  // Waits for the state itself: right after an action the region may still show the previous
+  // answer, before its refresh has even started, so "not loading" alone proves nothing.
+  await expect(page.getByRole('status', { name: 'License status' })).toHaveAttribute('data-state', state);
 }
 
 /** Goes to a screen through the main navigation. */
