@@ -32,6 +32,14 @@ describe('electron-builder.yml', () => {
     expect(config.asarUnpack).toContain('**/node_modules/@github/keytar/**');
   });
 
+  it('packs only what the Electron app loads (not the CLI, the verifier bundle or the issuer)', async () => {
+    const config = await getConfig(root, null, null);
+    // electron-builder normalizes the list into file sets ({ filter: [...] }).
+    const files = [config.files ?? []].flat().flatMap((set) => (typeof set === 'string' ? [set] : [set.filter ?? []].flat()));
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/main/**/*', 'dist/src/**/*', 'dist/renderer/**/*']));
+    expect(files.filter((pattern) => /issuer|bin\/|dist\/cli|dist\/verify|dist\/\*\*\/\*$/.test(pattern))).toEqual([]);
+  });
+
   it('rejects an invalid configuration (the check is real)', async () => {
     const config = await getConfig(root, null, null);
     await expect(validateConfiguration({ ...config, nsis: { oneClick: 'sometimes' } } as never, logger)).rejects.toThrow();
