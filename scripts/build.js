@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DIGEST_FILE, sourceDigest } from './source-digest.js';
 
@@ -52,8 +52,12 @@ if (nodeImport !== null) {
 }
 console.log('tessera build: bundling the command line (dist/cli/tessera.js)');
 const builtins = new Set([...builtinModules, ...builtinModules.map((name) => `node:${name}`)]);
-// Native and platform packages stay outside the bundle, loaded from node_modules as they are.
-const packages = Object.keys(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).dependencies);
+// The bundle holds the project's own modules only: every package stays outside, loaded from
+// node_modules as it is (native ones such as keytar cannot be bundled at all). Which packages
+// the bundle may import is checked against package.json's "dependencies" by
+// test/packaging/runtime-dependencies.test.ts.
+// (Not a package: relative and absolute paths, and bundler-internal `\0` ids.)
+const isPackage = (id) => !id.startsWith('.') && !id.startsWith('\0') && !isAbsolute(id);
 await build({
   root,
   configFile: false,
@@ -67,7 +71,7 @@ await build({
     ssr: true,
     rollupOptions: {
       input: { tessera: 'dist/src/cli/main.js' },
-      external: (id) => builtins.has(id) || packages.some((name) => id === name || id.startsWith(`${name}/`)),
+      external: (id, importer) => builtins.has(id) || id.startsWith('node:') || (importer !== undefined && isPackage(id)),
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
     },
   },

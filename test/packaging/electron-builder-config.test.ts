@@ -22,6 +22,24 @@ describe('electron-builder.yml', () => {
     expect(JSON.stringify(config.extraResources)).toContain('tessera.config.json');
   });
 
+  it('seals the Electron binary from the afterPack hook, and unpacks keytar', async () => {
+    const config = await getConfig(root, null, null);
+    expect(config.afterPack).toBe('./scripts/after-pack.js');
+    const hook: unknown = (await import('../../scripts/after-pack.js')).default;
+    expect(hook).toBeTypeOf('function');
+    // One mechanism sets the fuses: electron-builder's own electronFuses would flip the same bits a second time.
+    expect(config.electronFuses).toBeUndefined();
+    expect(config.asarUnpack).toContain('**/node_modules/@github/keytar/**');
+  });
+
+  it('packs only what the Electron app loads (not the CLI, the verifier bundle or the issuer)', async () => {
+    const config = await getConfig(root, null, null);
+    // electron-builder normalizes the list into file sets ({ filter: [...] }).
+    const files = [config.files ?? []].flat().flatMap((set) => (typeof set === 'string' ? [set] : [set.filter ?? []].flat()));
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/main/**/*', 'dist/src/**/*', 'dist/renderer/**/*']));
+    expect(files.filter((pattern) => /issuer|bin\/|dist\/cli|dist\/verify|dist\/\*\*\/\*$/.test(pattern))).toEqual([]);
+  });
+
   it('rejects an invalid configuration (the check is real)', async () => {
     const config = await getConfig(root, null, null);
     await expect(validateConfiguration({ ...config, nsis: { oneClick: 'sometimes' } } as never, logger)).rejects.toThrow();
