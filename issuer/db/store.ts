@@ -6,6 +6,7 @@ import { GroupsRepo } from './groups.repo.js';
 import { LicensesRepo } from './licenses.repo.js';
 import { MachinesRepo } from './machines.repo.js';
 import { PoliciesRepo } from './policies.repo.js';
+import { ProcessesRepo } from './processes.repo.js';
 import { ProductsRepo } from './products.repo.js';
 import { TokensRepo } from './tokens.repo.js';
 import { UsersRepo } from './users.repo.js';
@@ -22,6 +23,7 @@ export interface Store {
   readonly entitlements: EntitlementsRepo;
   readonly tokens: TokensRepo;
   readonly machines: MachinesRepo;
+  readonly processes: ProcessesRepo;
   /** Runs `work` in one SQLite transaction (rolled back if it throws). */
   transaction<T>(work: () => T): T;
 }
@@ -39,6 +41,7 @@ export function createStore(db: Db): Store {
     entitlements: new EntitlementsRepo(db),
     tokens: new TokensRepo(db),
     machines: new MachinesRepo(db),
+    processes: new ProcessesRepo(db),
     transaction: <T>(work: () => T): T => db.transaction(work)(),
   };
 }

@@ -12,6 +12,7 @@ import { routes as licenses } from './licenses.routes.js';
 import { routes as machines } from './machines.routes.js';
 import { routes as me } from './me.routes.js';
 import { routes as policies } from './policies.routes.js';
+import { routes as processes } from './processes.routes.js';
 import { routes as products } from './products.routes.js';
 import { routes as tokens } from './tokens.routes.js';
 import { routes as users } from './users.routes.js';
@@ -28,6 +29,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   ...licenseTokens,
   ...tokens,
   ...machines,
+  ...processes,
   ...checkouts,
   ...me,
 ];
