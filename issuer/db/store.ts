@@ -1,5 +1,6 @@
 /** Every repository over one database connection: what route handlers receive as `ctx.store`. */
 import { AccountsRepo } from './accounts.repo.js';
+import { ComponentsRepo } from './components.repo.js';
 import type { Db } from './database.js';
 import { EntitlementsRepo } from './entitlements.repo.js';
 import { GroupsRepo } from './groups.repo.js';
@@ -24,6 +25,7 @@ export interface Store {
   readonly tokens: TokensRepo;
   readonly machines: MachinesRepo;
   readonly processes: ProcessesRepo;
+  readonly components: ComponentsRepo;
   /** Runs `work` in one SQLite transaction (rolled back if it throws). */
   transaction<T>(work: () => T): T;
 }
@@ -42,6 +44,7 @@ export function createStore(db: Db): Store {
     tokens: new TokensRepo(db),
     machines: new MachinesRepo(db),
     processes: new ProcessesRepo(db),
+    components: new ComponentsRepo(db),
     transaction: <T>(work: () => T): T => db.transaction(work)(),
   };
 }

@@ -220,3 +220,10 @@ export interface MachineProcess {
   readonly createdAt: number;
   readonly updatedAt: number;
 }
+
+/** A component with its machine's license, policy and product (for scoping and serializing). */
+export interface PlacedComponent extends Component {
+  readonly licenseId: string;
+  readonly policyId: string;
+  readonly productId: string;
+}

@@ -6,11 +6,12 @@
  * - product: its own product, that product's policies and licenses, license tokens for them,
  *   entitlements (read), users (create; read those who hold its licenses).
  * - license: itself (read), its entitlements (read), `/me`. A license may act only on itself
- *   and, for the machine and process routes, its own machines and what runs on them. Keygen's
- *   default license permissions leave out `product.read`, `policy.read` and `user.read`.
+ *   and, for the machine, process and component routes, its own machines and what runs or sits
+ *   on them. Keygen's default license permissions leave out `product.read`, `policy.read` and
+ *   `user.read`.
  *
- * Processes are authorized through their machine (`machine` target): Keygen's
- * `MachineProcessPolicy` compares the same product and license.
+ * Processes and components are authorized through their machine (`machine` target): Keygen's
+ * `MachineProcessPolicy` and `MachineComponentPolicy` compare the same product and license.
  *
  * Lookups are scoped first (`scopeFor…`), so a record outside the bearer's scope is a 404, as
  * Keygen's `authorized_scope` makes it; `authorize` then answers 403 for a record in scope
@@ -74,7 +75,11 @@ export type Action =
   | 'process.read'
   | 'process.update'
   | 'process.delete'
-  | 'process.heartbeat.ping';
+  | 'process.heartbeat.ping'
+  | 'component.create'
+  | 'component.read'
+  | 'component.update'
+  | 'component.delete';
 
 /** The record an action targets, when there is one. */
 export type Target =

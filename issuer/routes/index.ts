@@ -4,6 +4,7 @@
  */
 import type { RouteDefinition } from '../http/context.js';
 import { routes as checkouts } from './checkouts.routes.js';
+import { routes as components } from './components.routes.js';
 import { routes as entitlements } from './entitlements.routes.js';
 import { routes as licenseActions } from './license-actions.routes.js';
 import { routes as licenseRelationships } from './license-relationships.routes.js';
@@ -30,6 +31,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   ...tokens,
   ...machines,
   ...processes,
+  ...components,
   ...checkouts,
   ...me,
 ];

@@ -1,10 +1,10 @@
 /**
- * Who may touch a machine and what belongs to it (its processes), and finding those within
- * the bearer's scope. Out of scope is a 404 (Keygen's `authorized_scope(…).find`), in scope
- * but not allowed a 403.
+ * Who may touch a machine and what belongs to it (its processes and components), and finding
+ * those children within the bearer's scope. Out of scope is a 404 (Keygen's
+ * `authorized_scope(…).find`), in scope but not allowed a 403.
  */
 import { cullDeadMachines } from '../domain/culling.js';
-import type { Machine, MachineProcess } from '../domain/types.js';
+import type { Machine, MachineProcess, PlacedComponent } from '../domain/types.js';
 import { bearerOf, type RequestContext } from '../http/context.js';
 import { accessDenied, notFound } from '../http/errors.js';
 import { authorize, type Action, type Target } from '../http/permissions.js';
@@ -41,4 +41,12 @@ export function findProcess(ctx: RequestContext, param = 'id'): MachineProcess {
   const process = found === null ? null : ctx.store.processes.findById(ctx.account.id, found.id);
   if (process === null) throw notFound('machine process', id);
   return process;
+}
+
+/** The component at `param` (a UUID) within the bearer's scope; else 404 ("machine component"). */
+export function findComponent(ctx: RequestContext, param = 'id'): PlacedComponent {
+  const id = ctx.params[param] ?? '';
+  const component = ctx.store.components.findInScope(ctx.account.id, id, scopeOf(ctx));
+  if (component === null) throw notFound('machine component', id);
+  return component;
 }
