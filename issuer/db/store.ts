@@ -1,11 +1,13 @@
 /** Every repository over one database connection: what route handlers receive as `ctx.store`. */
 import { AccountsRepo } from './accounts.repo.js';
+import { ComponentsRepo } from './components.repo.js';
 import type { Db } from './database.js';
 import { EntitlementsRepo } from './entitlements.repo.js';
 import { GroupsRepo } from './groups.repo.js';
 import { LicensesRepo } from './licenses.repo.js';
 import { MachinesRepo } from './machines.repo.js';
 import { PoliciesRepo } from './policies.repo.js';
+import { ProcessesRepo } from './processes.repo.js';
 import { ProductsRepo } from './products.repo.js';
 import { TokensRepo } from './tokens.repo.js';
 import { UsersRepo } from './users.repo.js';
@@ -22,6 +24,8 @@ export interface Store {
   readonly entitlements: EntitlementsRepo;
   readonly tokens: TokensRepo;
   readonly machines: MachinesRepo;
+  readonly processes: ProcessesRepo;
+  readonly components: ComponentsRepo;
   /** Runs `work` in one SQLite transaction (rolled back if it throws). */
   transaction<T>(work: () => T): T;
 }
@@ -39,6 +43,8 @@ export function createStore(db: Db): Store {
     entitlements: new EntitlementsRepo(db),
     tokens: new TokensRepo(db),
     machines: new MachinesRepo(db),
+    processes: new ProcessesRepo(db),
+    components: new ComponentsRepo(db),
     transaction: <T>(work: () => T): T => db.transaction(work)(),
   };
 }

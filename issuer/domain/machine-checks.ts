@@ -35,7 +35,7 @@ export interface ComponentInput {
 }
 
 /** How a strategy names its scope for a license, and the "taken" wording Keygen uses for it. */
-function uniquenessScope(strategy: UniquenessStrategy, license: License): { scope: UniquenessScope; suffix: string } | null {
+function uniquenessScope(strategy: UniquenessStrategy, license: Pick<License, 'id' | 'policyId' | 'productId'>): { scope: UniquenessScope; suffix: string } | null {
   switch (strategy) {
     case 'UNIQUE_PER_ACCOUNT':
       return { scope: { kind: 'account' }, suffix: ' for this account' };
@@ -112,6 +112,31 @@ export function checkComponents(components: readonly ComponentInput[], license: 
     }
     if (isBlank(name)) fail('name', "can't be blank", 'NOT_FOUND');
   });
+  return failures;
+}
+
+/**
+ * Failures of a component created on its own (`POST /components`, keygen-api
+ * `MachineComponent`), in the model's order: the fingerprint taken on its machine (the rule of
+ * every strategy), reserved or blank, a blank name, then the fingerprint taken within the
+ * policy's wider component uniqueness scope. `license` is the machine's license.
+ */
+export function checkNewComponent(
+  component: ComponentInput,
+  license: Pick<License, 'id' | 'policyId' | 'productId'>,
+  strategy: UniquenessStrategy,
+  lookups: Pick<MachineLookups, 'componentTaken'> & { readonly takenOnMachine: (fingerprint: string) => boolean },
+): Invalid[] {
+  const failures: Invalid[] = [];
+  const { fingerprint, name } = component;
+  if (lookups.takenOnMachine(fingerprint)) failures.push(invalidAttribute('fingerprint', 'has already been taken', 'taken'));
+  if (RESERVED.has(fingerprint)) failures.push(invalidAttribute('fingerprint', 'is reserved', 'not_allowed'));
+  if (isBlank(fingerprint)) failures.push(invalidAttribute('fingerprint', "can't be blank", 'missing'));
+  if (isBlank(name)) failures.push(invalidAttribute('name', "can't be blank", 'missing'));
+  const wider = uniquenessScope(strategy, license);
+  if (wider !== null && !isBlank(fingerprint) && lookups.componentTaken(fingerprint, wider.scope)) {
+    failures.push(invalidAttribute('fingerprint', `has already been taken${wider.suffix}`, 'taken'));
+  }
   return failures;
 }
 

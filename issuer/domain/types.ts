@@ -199,3 +199,31 @@ export interface Component {
   readonly createdAt: number;
   readonly updatedAt: number;
 }
+
+/**
+ * A machine process (Keygen's `MachineProcess`), with what it inherits through its machine:
+ * the license, policy, product and owner it is counted against. Its heartbeat starts at
+ * creation, so `lastHeartbeatAt` is always set.
+ */
+export interface MachineProcess {
+  readonly id: string;
+  readonly accountId: string;
+  readonly machineId: string;
+  readonly licenseId: string;
+  readonly policyId: string;
+  readonly productId: string;
+  /** The machine's owner (the PER_USER leasing strategy counts by it). */
+  readonly ownerId: string | null;
+  readonly pid: string;
+  readonly lastHeartbeatAt: number;
+  readonly metadata: Metadata;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** A component with its machine's license, policy and product (for scoping and serializing). */
+export interface PlacedComponent extends Component {
+  readonly licenseId: string;
+  readonly policyId: string;
+  readonly productId: string;
+}

@@ -3,8 +3,8 @@
  * policy's settings folded in (effective limits, strategies, required scopes), its owner and
  * licensees, its entitlement codes, and its machines with their components and process counts.
  *
- * Where the policy model has no counterpart in validation (Keygen's PER_USER leasing, an
- * unknown strategy string), the validation default applies. The issuer hosts no releases, so
+ * Where the policy model has no counterpart in validation (Keygen's PER_USER machine leasing,
+ * an unknown strategy string), the validation default applies. The issuer hosts no releases, so
  * the checksum and version scopes never match (Keygen answers the same for a product without
  * distribution).
  */
@@ -28,7 +28,7 @@ import type {
 const EXPIRATION_STRATEGIES: readonly ExpirationStrategy[] = ['RESTRICT_ACCESS', 'REVOKE_ACCESS', 'MAINTAIN_ACCESS', 'ALLOW_ACCESS'];
 const MATCHING_STRATEGIES: readonly MatchingStrategy[] = ['MATCH_ANY', 'MATCH_TWO', 'MATCH_MOST', 'MATCH_ALL'];
 const OVERAGE_STRATEGIES: readonly OverageStrategy[] = ['NO_OVERAGE', 'ALWAYS_ALLOW_OVERAGE', 'ALLOW_1_25X_OVERAGE', 'ALLOW_1_5X_OVERAGE', 'ALLOW_2X_OVERAGE'];
-const PROCESS_LEASING: readonly ProcessLeasingStrategy[] = ['PER_MACHINE', 'PER_LICENSE'];
+const PROCESS_LEASING: readonly ProcessLeasingStrategy[] = ['PER_MACHINE', 'PER_LICENSE', 'PER_USER'];
 const CHECK_IN_INTERVALS: readonly CheckInInterval[] = ['day', 'week', 'month', 'year'];
 
 /** The value when it is one of `allowed`, else `fallback` (policy attributes are stored as free text). */

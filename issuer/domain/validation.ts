@@ -21,7 +21,8 @@
  *
  * Where the reference is silent (our choices): memory and disk limits sit right after cores,
  * worded like it; empty strings in list scopes count as absent (so `fingerprint: ""` is
- * FINGERPRINT_SCOPE_EMPTY); environment scopes (EE) and per-user leasing are not modelled.
+ * FINGERPRINT_SCOPE_EMPTY); environment scopes (EE) and per-user machine leasing are not
+ * modelled (per-user process leasing is).
  */
 import { heartbeatStatus, isCheckInOverdue, isExpired } from './license-status.js';
 import { withinOverage } from './overage.js';
@@ -228,7 +229,7 @@ export function validateLicense(input: ValidationInput): ValidationResult {
       if (limit !== null && total > limit) return answer(overage(total, limit), code, detail);
     }
 
-    const processes = processUsage(input, scope);
+    const processes = processUsage(input, scope, scopedUser);
     if (processes !== null && processes.count > processes.limit) {
       return answer(overage(processes.count, processes.limit), 'TOO_MANY_PROCESSES', 'has too many associated processes');
     }
@@ -240,14 +241,19 @@ export function validateLicense(input: ValidationInput): ValidationResult {
 
 /**
  * Process count and limit as Keygen leases them: per license, all processes against the
- * license's limit; per machine (the default), the scoped machine's processes against its own
- * limit, and nothing to count when no machine is scoped.
+ * license's limit; per user, the processes on machines of the scoped user (of no owner without
+ * a user scope) against the license's limit; per machine (the default), the scoped machine's
+ * processes against its own limit, and nothing to count when no machine is scoped.
  */
-function processUsage(input: ValidationInput, scope: ValidationScope | false): { count: number; limit: number } | null {
+function processUsage(input: ValidationInput, scope: ValidationScope | false, scopedUser: ValidationUser | null): { count: number; limit: number } | null {
   const { license, machines, now } = input;
   if (license.maxProcesses === null) return null;
-  if (license.processLeasingStrategy === 'PER_LICENSE') {
-    return { count: sum(machines.map((machine) => machine.processes ?? 0)), limit: license.maxProcesses };
+  const processesOf = (counted: readonly ValidationMachine[]): number => sum(counted.map((machine) => machine.processes ?? 0));
+  if (license.processLeasingStrategy === 'PER_LICENSE') return { count: processesOf(machines), limit: license.maxProcesses };
+  if (license.processLeasingStrategy === 'PER_USER') {
+    // Keygen's "nil owner is significant": without a user scope, ownerless machines are counted.
+    const owner = scopedUser?.id ?? null;
+    return { count: processesOf(machines.filter((machine) => machine.ownerId === owner)), limit: license.maxProcesses };
   }
   if (scope === false) return null;
   const alive = machines.filter((machine) => heartbeatStatus(machine, license, now) !== 'DEAD');

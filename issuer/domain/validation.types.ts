@@ -9,7 +9,7 @@ export type ExpirationStrategy = 'RESTRICT_ACCESS' | 'REVOKE_ACCESS' | 'MAINTAIN
 export type MatchingStrategy = 'MATCH_ANY' | 'MATCH_TWO' | 'MATCH_MOST' | 'MATCH_ALL';
 export type CheckInInterval = 'day' | 'week' | 'month' | 'year';
 export type OverageStrategy = 'NO_OVERAGE' | 'ALWAYS_ALLOW_OVERAGE' | 'ALLOW_1_25X_OVERAGE' | 'ALLOW_1_5X_OVERAGE' | 'ALLOW_2X_OVERAGE';
-export type ProcessLeasingStrategy = 'PER_MACHINE' | 'PER_LICENSE';
+export type ProcessLeasingStrategy = 'PER_MACHINE' | 'PER_LICENSE' | 'PER_USER';
 export type LicenseStatus = 'ACTIVE' | 'INACTIVE' | 'EXPIRING' | 'EXPIRED' | 'SUSPENDED' | 'BANNED';
 export type HeartbeatStatus = 'NOT_STARTED' | 'ALIVE' | 'DEAD';
 

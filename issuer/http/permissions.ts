@@ -6,8 +6,12 @@
  * - product: its own product, that product's policies and licenses, license tokens for them,
  *   entitlements (read), users (create; read those who hold its licenses).
  * - license: itself (read), its entitlements (read), `/me`. A license may act only on itself
- *   and, for the machine routes, its own machines. Keygen's default license permissions leave
- *   out `product.read`, `policy.read` and `user.read`.
+ *   and, for the machine, process and component routes, its own machines and what runs or sits
+ *   on them. Keygen's default license permissions leave out `product.read`, `policy.read` and
+ *   `user.read`.
+ *
+ * Processes and components are authorized through their machine (`machine` target): Keygen's
+ * `MachineProcessPolicy` and `MachineComponentPolicy` compare the same product and license.
  *
  * Lookups are scoped first (`scopeFor…`), so a record outside the bearer's scope is a 404, as
  * Keygen's `authorized_scope` makes it; `authorize` then answers 403 for a record in scope
@@ -66,7 +70,16 @@ export type Action =
   | 'machine.delete'
   | 'machine.check-out'
   | 'machine.heartbeat.ping'
-  | 'machine.heartbeat.reset';
+  | 'machine.heartbeat.reset'
+  | 'process.create'
+  | 'process.read'
+  | 'process.update'
+  | 'process.delete'
+  | 'process.heartbeat.ping'
+  | 'component.create'
+  | 'component.read'
+  | 'component.update'
+  | 'component.delete';
 
 /** The record an action targets, when there is one. */
 export type Target =

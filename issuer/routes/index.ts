@@ -4,6 +4,7 @@
  */
 import type { RouteDefinition } from '../http/context.js';
 import { routes as checkouts } from './checkouts.routes.js';
+import { routes as components } from './components.routes.js';
 import { routes as entitlements } from './entitlements.routes.js';
 import { routes as licenseActions } from './license-actions.routes.js';
 import { routes as licenseRelationships } from './license-relationships.routes.js';
@@ -12,6 +13,7 @@ import { routes as licenses } from './licenses.routes.js';
 import { routes as machines } from './machines.routes.js';
 import { routes as me } from './me.routes.js';
 import { routes as policies } from './policies.routes.js';
+import { routes as processes } from './processes.routes.js';
 import { routes as products } from './products.routes.js';
 import { routes as tokens } from './tokens.routes.js';
 import { routes as users } from './users.routes.js';
@@ -28,6 +30,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   ...licenseTokens,
   ...tokens,
   ...machines,
+  ...processes,
+  ...components,
   ...checkouts,
   ...me,
 ];

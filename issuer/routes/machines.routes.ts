@@ -14,13 +14,13 @@ import { activateMachine, tokenLimitFailure, updateMachine, type MachineWrite } 
 import { machineFilterFrom, type MachineFilter } from '../domain/machine-filter.js';
 import { normalizeMetadata } from '../domain/metadata.js';
 import type { Machine, Policy, Token } from '../domain/types.js';
-import { bearerOf, created, noContent, ok, type RequestContext, type RouteDefinition } from '../http/context.js';
-import { accessDenied, ApiError, unprocessable } from '../http/errors.js';
+import { created, noContent, ok, type RequestContext, type RouteDefinition } from '../http/context.js';
+import { ApiError, unprocessable } from '../http/errors.js';
 import { paginationLinks, parsePaging } from '../http/pagination.js';
 import { linkage, metadata, parseDocument, uuid } from '../http/params.js';
-import { authorize, type Action } from '../http/permissions.js';
 import { serializeMachine } from '../serializers/machine.serializer.js';
 import { findLicense, findMachine, scopeOf } from './lookup.js';
+import { authorizeMachine } from './machine-access.js';
 
 const TYPE = z.enum(['machine', 'machines']);
 const TEXT = z.string().nullable().optional();
@@ -51,20 +51,6 @@ const UPDATE = z.strictObject({
 const UPDATE_BY_LICENSE = z.strictObject({
   data: z.strictObject({ type: TYPE, id: z.string().optional(), attributes: z.strictObject(DESCRIPTIVE) }),
 });
-
-/**
- * `authorize`, plus Keygen's `verify_permissions!` for license bearers: a license that is
- * suspended, or whose owner is banned, may do nothing even with a valid license token.
- */
-function authorizeMachine(ctx: RequestContext, action: Action, machine?: Pick<Machine, 'licenseId' | 'productId'>): void {
-  const bearer = bearerOf(ctx);
-  if (bearer.kind === 'license') {
-    const license = ctx.store.licenses.findById(ctx.account.id, bearer.id);
-    const owner = license?.ownerId ? ctx.store.users.findById(ctx.account.id, license.ownerId) : null;
-    if (license === null || license.suspended || (owner !== null && owner.bannedAt !== null)) throw accessDenied(true);
-  }
-  authorize(bearer, action, machine === undefined ? { type: 'none' } : { type: 'machine', machine });
-}
 
 /** Serializes with a per-request policy cache; `RESURRECTED` is the transient status of a reviving ping. */
 function presenter(ctx: RequestContext) {

@@ -4,7 +4,7 @@ import type { Machine } from '../domain/types.js';
 import { accountRelationship, iso, toOne, type SerializeContext } from './common.js';
 
 /** Serializes a component of `machine` (which supplies its license and product). */
-export function serializeComponent(component: Component, machine: Machine, ctx: SerializeContext): Record<string, unknown> {
+export function serializeComponent(component: Component, machine: Pick<Machine, 'id' | 'licenseId' | 'productId'>, ctx: SerializeContext): Record<string, unknown> {
   const self = `${ctx.base}/components/${component.id}`;
   return {
     id: component.id,
