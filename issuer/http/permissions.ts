@@ -66,7 +66,8 @@ export type Action =
   | 'machine.delete'
   | 'machine.check-out'
   | 'machine.heartbeat.ping'
-  | 'machine.heartbeat.reset';
+  | 'machine.heartbeat.reset'
+  | 'machine.proofs.generate';
 
 /** The record an action targets, when there is one. */
 export type Target =

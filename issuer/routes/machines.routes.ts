@@ -56,7 +56,7 @@ const UPDATE_BY_LICENSE = z.strictObject({
  * `authorize`, plus Keygen's `verify_permissions!` for license bearers: a license that is
  * suspended, or whose owner is banned, may do nothing even with a valid license token.
  */
-function authorizeMachine(ctx: RequestContext, action: Action, machine?: Pick<Machine, 'licenseId' | 'productId'>): void {
+export function authorizeMachine(ctx: RequestContext, action: Action, machine?: Pick<Machine, 'licenseId' | 'productId'>): void {
   const bearer = bearerOf(ctx);
   if (bearer.kind === 'license') {
     const license = ctx.store.licenses.findById(ctx.account.id, bearer.id);
