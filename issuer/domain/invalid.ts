@@ -25,7 +25,9 @@ export type FailureKind =
   | 'pool_empty'
   | 'limit_exceeded'
   | 'not_compatible'
-  | 'license_limit_exceeded';
+  | 'license_limit_exceeded'
+  | 'byte_size_exceeded'
+  | 'jwt_claims_invalid';
 
 function snake(attr: string): string {
   return attr.replace(/([a-z\d])([A-Z])/g, '$1_$2').toUpperCase();

@@ -9,28 +9,36 @@ import type { LicenseOverrides, PolicyRules } from './types.js';
 
 /** Keys that would shadow routes (`/licenses/actions/…`): Keygen's `EXCLUDED_ALIASES`. */
 const RESERVED_KEYS = new Set(['actions', 'action']);
-/** The reference: "Must be at least 8 characters." */
+/** The reference: "Must be at least 8 characters." (Keygen: keys of policies without a scheme.) */
 export const MIN_KEY_LENGTH = 8;
 /** Keygen's cap on key length (100 KiB). */
-const MAX_KEY_LENGTH = 100 * 1024;
+export const MAX_KEY_LENGTH = 100 * 1024;
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** What the key checks need to know about the account's existing licenses. */
+/** What the key checks need to know about the account's existing licenses and the policy. */
 export interface KeyLookup {
   readonly keyTaken: (key: string) => boolean;
   readonly idTaken: (id: string) => boolean;
+  /** The policy's key scheme: a schemed key is a seed, of any length from one character. */
+  readonly scheme: string | null;
+  /** An encrypted `LEGACY_ENCRYPT` policy, whose keys are always generated. */
+  readonly legacyEncrypted: boolean;
 }
 
-/** Failures of a client-chosen key (and id) on create. */
+/**
+ * Failures of a client-chosen key (and id) on create. Keygen validates the key as supplied,
+ * before a scheme signs it, so for schemed policies these rules apply to the seed.
+ */
 export function checkNewKey(key: string | undefined, id: string | undefined, lookup: KeyLookup): Invalid[] {
   const failures: Invalid[] = [];
   if (id !== undefined && lookup.idTaken(id.toLowerCase())) failures.push(invalidId('must not conflict with another license', 'conflict'));
   if (key === undefined) return failures;
+  if (lookup.legacyEncrypted) failures.push(invalidAttribute('key', 'cannot be specified for a legacy encrypted license', 'not_supported'));
   if (RESERVED_KEYS.has(key)) failures.push(invalidAttribute('key', 'is reserved', 'not_allowed'));
   else if (UUID_RE.test(key) && lookup.idTaken(key.toLowerCase())) {
     failures.push(invalidAttribute('key', "must not conflict with another license's identifier (UUID)", 'conflict'));
-  } else if (key.length < MIN_KEY_LENGTH) {
+  } else if (lookup.scheme === null && key.length < MIN_KEY_LENGTH) {
     failures.push(invalidAttribute('key', `is too short (minimum is ${MIN_KEY_LENGTH} characters)`, 'too_short'));
   } else if (key.length > MAX_KEY_LENGTH) {
     failures.push(invalidAttribute('key', `is too long (maximum is ${MAX_KEY_LENGTH} characters)`, 'too_long'));

@@ -65,3 +65,22 @@ export function checkPolicy(attributes: Attributes): Invalid[] {
   }
   return failures;
 }
+
+/**
+ * Keygen's scheme rules of a new policy (`Policy` validations and its `before_validation`
+ * default): an encrypted policy takes `LEGACY_ENCRYPT` and no other scheme, and that scheme
+ * needs `encrypted`. The issuer then refuses `LEGACY_ENCRYPT` itself with Keygen's
+ * "unsupported encryption scheme": its keys are bcrypt digests shown once and looked up by a
+ * separate legacy path, which the issuer does not reproduce.
+ */
+export function checkNewPolicyScheme(attributes: Attributes): Invalid[] {
+  const scheme = typeof attributes.scheme === 'string' ? attributes.scheme : null;
+  const encrypted = attributes.encrypted === true;
+  if (encrypted && scheme !== null && scheme !== 'LEGACY_ENCRYPT') {
+    return [invalidAttribute('scheme', 'unsupported encryption scheme (scheme must be LEGACY_ENCRYPT for legacy encrypted policies)', 'not_allowed')];
+  }
+  if (!encrypted && scheme === 'LEGACY_ENCRYPT') return [invalidAttribute('scheme', 'must be encrypted when using LEGACY_ENCRYPT scheme', 'invalid')];
+  // An encrypted policy without a scheme is LEGACY_ENCRYPT in Keygen (`before_validation`).
+  if (encrypted) return [invalidAttribute('scheme', 'unsupported encryption scheme', 'not_allowed')];
+  return [];
+}

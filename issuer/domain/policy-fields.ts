@@ -26,7 +26,12 @@ export interface PolicyField {
 const UNIQUENESS = ['UNIQUE_PER_ACCOUNT', 'UNIQUE_PER_PRODUCT', 'UNIQUE_PER_POLICY', 'UNIQUE_PER_LICENSE'];
 const MATCHING = ['MATCH_ANY', 'MATCH_TWO', 'MATCH_MOST', 'MATCH_ALL'];
 
-/** Keygen's key schemes (`Policy::CRYPTO_SCHEMES`). The issuer stores them; signing keys by scheme is not implemented. */
+/**
+ * Keygen's key schemes (`Policy::CRYPTO_SCHEMES`, plus `ECDSA_P256_SIGN`, which Keygen's license
+ * features issue since it gained ECDSA account keys). Licenses of these policies get signed or
+ * encrypted keys (`signed-license-key.ts`); `LEGACY_ENCRYPT` is named so that Keygen's policy
+ * errors read the same, but the issuer refuses it (`checkNewPolicyScheme`).
+ */
 export const CRYPTO_SCHEMES = [
   'LEGACY_ENCRYPT',
   'RSA_2048_PKCS1_ENCRYPT',
@@ -36,6 +41,7 @@ export const CRYPTO_SCHEMES = [
   'RSA_2048_PKCS1_SIGN_V2',
   'RSA_2048_PKCS1_PSS_SIGN_V2',
   'ED25519_SIGN',
+  'ECDSA_P256_SIGN',
 ] as const;
 
 function text(attr: string, column: string, value: string | null, values?: readonly string[], unsupported?: string): PolicyField {

@@ -79,7 +79,8 @@ export type Action =
   | 'component.create'
   | 'component.read'
   | 'component.update'
-  | 'component.delete';
+  | 'component.delete'
+  | 'machine.proofs.generate';
 
 /** The record an action targets, when there is one. */
 export type Target =

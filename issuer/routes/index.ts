@@ -10,6 +10,7 @@ import { routes as licenseActions } from './license-actions.routes.js';
 import { routes as licenseRelationships } from './license-relationships.routes.js';
 import { routes as licenseTokens } from './license-tokens.routes.js';
 import { routes as licenses } from './licenses.routes.js';
+import { routes as machineProofs } from './machine-proofs.routes.js';
 import { routes as machines } from './machines.routes.js';
 import { routes as me } from './me.routes.js';
 import { routes as policies } from './policies.routes.js';
@@ -32,6 +33,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   ...machines,
   ...processes,
   ...components,
+  ...machineProofs,
   ...checkouts,
   ...me,
 ];

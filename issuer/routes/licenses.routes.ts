@@ -1,11 +1,12 @@
 /** `/licenses`: create, retrieve (by id or key), update, delete, list with every filter. */
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { expiryFromDuration } from '../domain/expiry.js';
-import { generateLicenseKey } from '../domain/license-key.js';
 import { checkMetadata, checkNewKey, checkOverrides } from '../domain/license-checks.js';
-import { invalidRelationship, type Invalid } from '../domain/invalid.js';
+import { invalidAttribute, invalidRelationship, type Invalid } from '../domain/invalid.js';
 import { normalizeMetadata } from '../domain/metadata.js';
 import { policyRules } from '../domain/policy-rules.js';
+import { newLicenseKey } from '../domain/signed-license-key.js';
 import type { License, LicenseOverrides, Policy } from '../domain/types.js';
 import { bearerOf, created, noContent, ok, type RequestContext, type RouteDefinition } from '../http/context.js';
 import { unprocessable } from '../http/errors.js';
@@ -40,7 +41,8 @@ const CREATE = z.strictObject({
   data: z.strictObject({
     type: TYPE,
     id: uuid().optional(),
-    attributes: z.strictObject({ ...COMMON, key: z.string().optional() }).optional(),
+    // typed_params refuses a blank key with a 400 before any model rule runs.
+    attributes: z.strictObject({ ...COMMON, key: z.string().min(1).optional() }).optional(),
     relationships: z.strictObject({
       policy: linkage(['policy', 'policies']),
       owner: nullableLinkage(['user', 'users']).optional(),
@@ -86,13 +88,16 @@ function createLicense(ctx: RequestContext) {
     ...checkNewKey(attributes.key, data.id, {
       keyTaken: (key) => ctx.store.licenses.findByKey(ctx.account.id, key) !== null,
       idTaken: (id) => ctx.store.licenses.findById(ctx.account.id, id) !== null,
+      scheme: rules.scheme,
+      legacyEncrypted: rules.encrypted && rules.scheme === 'LEGACY_ENCRYPT',
     }),
     ...checkOverrides(overridesOf(attributes), rules),
     ...checkMetadata(attributes.metadata),
   );
   if (failures.length > 0) throw unprocessable('licenses', failures);
 
-  // Keygen's before_create callbacks: expiry from the policy, protected inherited, first check-in.
+  // Keygen's before_create callbacks: expiry from the policy, protected inherited, first check-in,
+  // then the key, whose dataset may carry the id, timestamps and expiry fixed here.
   const expiry =
     attributes.expiry !== undefined
       ? attributes.expiry === null
@@ -101,13 +106,31 @@ function createLicense(ctx: RequestContext) {
       : rules.duration !== null && rules.expirationBasis === 'FROM_CREATION'
         ? expiryFromDuration(ctx.now, rules.duration)
         : null;
+  const id = data.id?.toLowerCase() ?? randomUUID();
+  const facts = {
+    accountId: ctx.account.id,
+    productId: policy.productId,
+    policyId: policy.id,
+    duration: rules.duration,
+    owner: owner === null ? null : { id: owner.id, email: owner.email },
+    licenseId: id,
+    created: ctx.now,
+    expiry,
+  };
+  const key = newLicenseKey(rules.scheme, attributes.key, facts, ctx.account);
+  if (!key.ok) throw unprocessable('licenses', [key.failure]);
+  // Deterministic signatures (Ed25519, PKCS#1 v1.5, JWT) give one seed one key: a second
+  // license with the same seed would break the per-account uniqueness of keys.
+  if (ctx.store.licenses.findByKey(ctx.account.id, key.key) !== null) {
+    throw unprocessable('licenses', [invalidAttribute('key', 'has already been taken', 'taken')]);
+  }
   const license = ctx.store.licenses.create(
     ctx.account.id,
     {
-      ...(data.id === undefined ? {} : { id: data.id.toLowerCase() }),
+      id,
       policyId: policy.id,
       productId: policy.productId,
-      key: attributes.key ?? generateLicenseKey(),
+      key: key.key,
       ownerId: owner?.id ?? null,
       groupId: group?.id ?? owner?.groupId ?? null,
       name: attributes.name ?? null,

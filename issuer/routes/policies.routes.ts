@@ -1,6 +1,6 @@
 /** `/policies`: create, retrieve, update, list (`?product=`). */
 import { z } from 'zod';
-import { checkPolicy } from '../domain/policy-checks.js';
+import { checkNewPolicyScheme, checkPolicy } from '../domain/policy-checks.js';
 import { withPolicyDefaults } from '../domain/policy-defaults.js';
 import { POLICY_FIELDS, type PolicyField } from '../domain/policy-fields.js';
 import { normalizeMetadata } from '../domain/metadata.js';
@@ -72,7 +72,7 @@ export const routes: readonly RouteDefinition[] = [
       }
       authorize(bearerOf(ctx), 'policy.create', { type: 'product', productId });
       const attributes = withPolicyDefaults(normalized(data.attributes));
-      const failures = checkPolicy({ ...attributes, maxMachines: data.attributes.maxMachines ?? null });
+      const failures = [...checkPolicy({ ...attributes, maxMachines: data.attributes.maxMachines ?? null }), ...checkNewPolicyScheme(attributes)];
       if (failures.length > 0) throw unprocessable('policies', failures);
       const policy = ctx.store.policies.create(ctx.account.id, productId, attributes, ctx.now);
       return created({ data: serializePolicy(policy, ctx) }, `${ctx.base}/policies/${policy.id}`);

@@ -33,6 +33,10 @@ export type ResponseSignatureCode = (typeof RESPONSE_SIGNATURE_CODES)[number];
 export const SIGNED_KEY_CODES = ['LICENSE_KEY_MALFORMED', 'LICENSE_KEY_NOT_GENUINE'] as const;
 export type SignedKeyCode = (typeof SIGNED_KEY_CODES)[number];
 
+/** Failures of offline activation proofs (`proof/…`, `src/license-file/activation-proof.ts`). */
+export const ACTIVATION_PROOF_CODES = ['ACTIVATION_PROOF_MALFORMED', 'ACTIVATION_PROOF_NOT_GENUINE'] as const;
+export type ActivationProofCode = (typeof ACTIVATION_PROOF_CODES)[number];
+
 /** Failures of the public-key input (vendor configuration or `--public-key`). */
 export const PUBLIC_KEY_CODES = ['PUBLIC_KEY_INVALID'] as const;
 export type PublicKeyCode = (typeof PUBLIC_KEY_CODES)[number];
@@ -114,6 +118,7 @@ export const FAILURE_CODES = [
   ...LICENSE_FILE_CODES,
   ...RESPONSE_SIGNATURE_CODES,
   ...SIGNED_KEY_CODES,
+  ...ACTIVATION_PROOF_CODES,
   ...PUBLIC_KEY_CODES,
   ...PLATFORM_CODES,
   ...KEYGEN_VALIDATION_CODES,

@@ -105,6 +105,16 @@ export const MESSAGES = {
     message: "The license key's signature does not match the vendor's public key.",
     action: 'Copy the key again exactly as your vendor sent it.',
   },
+  ACTIVATION_PROOF_MALFORMED: {
+    title: 'Activation proof unreadable',
+    message: 'The activation proof is not in the signed proof format.',
+    action: 'Copy the whole proof again, from proof/ to its end.',
+  },
+  ACTIVATION_PROOF_NOT_GENUINE: {
+    title: 'Activation proof not genuine',
+    message: "The activation proof's signature does not match the vendor's RSA public key.",
+    action: 'Copy the proof again exactly as the licensing server issued it.',
+  },
   PUBLIC_KEY_INVALID: {
     title: 'Invalid public key',
     message: 'The public key is neither 64 hex characters (Ed25519) nor a PEM public key (ECDSA P-256 or RSA).',

@@ -53,8 +53,11 @@ function assertSigningKey(algorithm: Algorithm, key: KeyObject): void {
   }
 }
 
-/** Signs `message` as keygen-api does for each suffix (abstract_checkout_service.rb:112-131). */
-function signMessage(signing: SigningAlgorithm, key: KeyObject, message: Buffer): Buffer {
+/**
+ * Signs `message` as keygen-api does for each suffix (abstract_checkout_service.rb:112-131);
+ * signed license keys use the same primitives (license.rb). Throws when the key does not fit.
+ */
+export function signWith(signing: SigningAlgorithm, key: KeyObject, message: Buffer): Buffer {
   switch (signing) {
     case 'ed25519':
       return sign(null, message, key);
@@ -113,7 +116,7 @@ export function signCertificate(options: SignCertificateOptions): string {
     enc = Buffer.from(payload, 'utf8').toString('base64');
   }
 
-  const sig = signMessage(signingOf(algorithm), signingKey, Buffer.from(`${kind}/${enc}`, 'utf8')).toString('base64');
+  const sig = signWith(signingOf(algorithm), signingKey, Buffer.from(`${kind}/${enc}`, 'utf8')).toString('base64');
   // Key order enc, sig, alg, as Ruby's Hash#to_json writes it.
   const outer = JSON.stringify({ enc, sig, alg: algorithm });
   return armor(kind, outer);

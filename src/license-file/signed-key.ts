@@ -5,8 +5,8 @@
  */
 import type { Result, SignedKeyCode } from '../contract/codes.js';
 import { fail } from '../contract/messages.js';
-import { isStrictBase64 } from './base64.js';
 import type { KeyFamily, PinnedKey } from './public-key.js';
+import { decodeDataset, splitSignedDataset } from './signed-dataset.js';
 import type { SigningAlgorithm } from './types.js';
 import { verifyWith } from './signature.js';
 
@@ -26,8 +26,7 @@ export interface SignedLicenseKey {
 /** Far above real keys (a few hundred bytes to a few KB); bounds work on pasted garbage. */
 export const MAX_SIGNED_KEY_CHARS = 64 * 1024;
 
-const PREFIX = 'key/';
-const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
+const PREFIX = 'key';
 
 /** Candidate schemes per key family, in the order they are tried. */
 const SCHEMES_FOR: Readonly<Record<KeyFamily, readonly (readonly [SignedKeyScheme, SigningAlgorithm])[]>> = {
@@ -50,51 +49,16 @@ const SCHEMES_FOR: Readonly<Record<KeyFamily, readonly (readonly [SignedKeySchem
  * `LICENSE_KEY_NOT_GENUINE` (the signature does not verify under any scheme of the key's family).
  */
 export function verifySignedLicenseKey(key: string, publicKey: PinnedKey): Result<SignedLicenseKey, SignedKeyCode> {
-  if (typeof key !== 'string' || key.length > MAX_SIGNED_KEY_CHARS) return fail('LICENSE_KEY_MALFORMED');
-  const trimmed = key.trim();
-  if (!trimmed.startsWith(PREFIX)) return fail('LICENSE_KEY_MALFORMED');
-
-  // keygen-go splits on the first '.'; base64url has no '.', so a second one is malformed below.
-  const rest = trimmed.slice(PREFIX.length);
-  const dot = rest.indexOf('.');
-  if (dot === -1) return fail('LICENSE_KEY_MALFORMED');
-  const encodedDataset = rest.slice(0, dot);
-  const datasetBytes = decodeBase64Url(encodedDataset);
-  const signature = decodeBase64Url(rest.slice(dot + 1));
-  if (datasetBytes === null || signature === null) return fail('LICENSE_KEY_MALFORMED');
+  const parts = splitSignedDataset(key, PREFIX, MAX_SIGNED_KEY_CHARS);
+  if (parts === null) return fail('LICENSE_KEY_MALFORMED');
 
   // The signature covers the ASCII text `key/` + the dataset part as given, padding included
   // (license.rb signs before joining), not the decoded bytes.
-  const message = Buffer.from(PREFIX + encodedDataset, 'ascii');
-  const match = SCHEMES_FOR[publicKey.family].find(([, algorithm]) => verifyWith(algorithm, publicKey.key, message, signature));
+  const match = SCHEMES_FOR[publicKey.family].find(([, algorithm]) => verifyWith(algorithm, publicKey.key, parts.message, parts.signature));
   if (match === undefined) return fail('LICENSE_KEY_NOT_GENUINE');
 
   // Only now, with the dataset known genuine, is it decoded and parsed.
-  let dataset: string;
-  try {
-    dataset = new TextDecoder('utf-8', { fatal: true }).decode(datasetBytes);
-  } catch {
-    return fail('LICENSE_KEY_MALFORMED');
-  }
-  return { ok: true, value: { scheme: match[0], dataset, data: parseJson(dataset) } };
-}
-
-/**
- * Strict base64url (RFC 4648 §5), padded as Ruby's `urlsafe_encode64` writes it or unpadded
- * as other encoders do. Canonical only (zero tail bits), so one key has one spelling; null when
- * empty or invalid.
- */
-function decodeBase64Url(text: string): Buffer | null {
-  if (!BASE64URL.test(text)) return null;
-  let standard = text.replace(/-/g, '+').replace(/_/g, '/');
-  if (!standard.includes('=')) standard += '='.repeat((4 - (standard.length % 4)) % 4);
-  return isStrictBase64(standard) ? Buffer.from(standard, 'base64') : null;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null;
-  }
+  const decoded = decodeDataset(parts.dataset);
+  if (decoded === null) return fail('LICENSE_KEY_MALFORMED');
+  return { ok: true, value: { scheme: match[0], ...decoded } };
 }

@@ -4,6 +4,7 @@
  * the reference's JSON shapes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withPolicyDefaults } from '../../issuer/domain/policy-defaults.js';
 import { ENTITLEMENT_ATTRIBUTES, ENTITLEMENT_KEYS, LICENSE_ATTRIBUTES, POLICY_ATTRIBUTES, PRODUCT_ATTRIBUTES, USER_ATTRIBUTES, USER_KEYS } from './reference-shapes.js';
 import { createLicense, createPolicy, createProduct, doc, firstError, startTestIssuer, type ApiResponse, type TestIssuer } from './support.js';
 
@@ -427,8 +428,12 @@ describe('PUT /licenses/:id/policy', () => {
   it('refuses incompatible policies with POLICY_NOT_COMPATIBLE', async () => {
     const plain = await createPolicy(t, productA);
     const license = await createLicense(t, plain);
+    // The issuer refuses new encrypted (LEGACY_ENCRYPT) policies; one stored earlier still exists.
+    const encrypted = t.issuer.store.policies.create(t.issuer.account, productA, withPolicyDefaults({ name: 'Legacy', encrypted: true, scheme: 'LEGACY_ENCRYPT' }), Date.now());
+    expectUnprocessable(await change(license, encrypted.id), {
+      code: 'POLICY_NOT_COMPATIBLE', detail: 'cannot change from an encrypted policy to an unencrypted policy (or vice-versa)', pointer: '/data/relationships/policy',
+    });
     const cases: [Record<string, unknown>, string][] = [
-      [{ encrypted: true }, 'cannot change from an encrypted policy to an unencrypted policy (or vice-versa)'],
       [{ usePool: true }, 'cannot change from a pooled policy to an unpooled policy (or vice-versa)'],
       [{ scheme: 'ED25519_SIGN' }, 'cannot change to a policy with a different scheme'],
       [{ machineUniquenessStrategy: 'UNIQUE_PER_PRODUCT' }, 'cannot change to a policy with a more strict machine uniqueness strategy'],
