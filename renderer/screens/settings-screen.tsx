@@ -7,6 +7,25 @@ import { useTessera } from '../store/use-tessera.js';
 
 const THEME_LABELS: Readonly<Record<Theme, string>> = { system: 'System', light: 'Light', dark: 'Dark' };
 
+function secretsText(secrets: SettingsView['secrets']): React.JSX.Element {
+  switch (secrets.mode) {
+    case 'keychain':
+      return <>OS keychain</>;
+    case 'auto':
+      return (
+        <>
+          OS keychain; on a machine without one, the file <code>{secrets.file}</code>
+        </>
+      );
+    case 'file':
+      return (
+        <>
+          The file <code>{secrets.file}</code>, readable by you only (no OS keychain)
+        </>
+      );
+  }
+}
+
 function proxyText(proxy: SettingsView['proxy']): string {
   const parts = [
     proxy.https === null ? null : `HTTPS: ${proxy.https}`,
@@ -37,6 +56,8 @@ function SettingsFacts({ view }: { readonly view: SettingsView }): React.JSX.Ele
       <dd>
         <code>{view.dataFolder}</code>
       </dd>
+      <dt>Secrets</dt>
+      <dd>{secretsText(view.secrets)}</dd>
       <dt>Version</dt>
       <dd>{view.version}</dd>
       <dt>Running in</dt>

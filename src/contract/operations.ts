@@ -32,6 +32,11 @@ export interface SettingsView {
   /** Proxies in use, with any user:password removed. */
   readonly proxy: { readonly https: string | null; readonly http: string | null; readonly noProxy: string | null };
   readonly dataFolder: string;
+  /**
+   * Where secrets are kept: the OS keychain only, the keychain or (on a machine without one)
+   * the owner-only `file`, or that file only.
+   */
+  readonly secrets: { readonly mode: 'keychain' | 'auto' | 'file'; readonly file: string };
   readonly version: string;
   /** Where the UI runs: the Electron window or the web console. */
   readonly shell: 'desktop' | 'console';

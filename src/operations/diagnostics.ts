@@ -40,6 +40,18 @@ export interface DiagnosticsInput {
   readonly now: number;
 }
 
+/** Where secrets are kept, in words. */
+export function secretsText(secrets: SettingsView['secrets']): string {
+  switch (secrets.mode) {
+    case 'keychain':
+      return 'OS keychain';
+    case 'auto':
+      return `OS keychain; on a machine without one, the file ${secrets.file}`;
+    case 'file':
+      return `the file ${secrets.file} (readable by you only; not a keychain)`;
+  }
+}
+
 export function buildDiagnostics(input: DiagnosticsInput): string {
   const { settings, report, installed } = input;
   const license = report.license;
@@ -50,6 +62,7 @@ export function buildDiagnostics(input: DiagnosticsInput): string {
     `Licensing API: ${settings.apiUrl} (account ${settings.account}, product ${settings.product ?? 'any'})`,
     `Vendor configuration: ${settings.vendor.kind === 'file' ? settings.vendor.path : 'embedded local issuer'}`,
     `Data folder: ${settings.dataFolder}`,
+    `Secrets: ${secretsText(settings.secrets)}`,
     `Proxy: https ${settings.proxy.https ?? 'none'}, http ${settings.proxy.http ?? 'none'}, no_proxy ${settings.proxy.noProxy ?? 'none'}`,
     `Machine fingerprint: ${input.fingerprint === null ? 'unavailable' : shortFingerprint(input.fingerprint)}`,
     `Status: ${report.licensed ? 'licensed' : 'not licensed'} (${report.code}, ${report.source})`,

@@ -52,6 +52,7 @@ export function createOperationsService(options: OperationsOptions): OperationsS
       vendor: source.kind === 'file' ? { kind: 'file', path: source.path } : { kind: 'embedded' },
       proxy: proxySettings(options.env),
       dataFolder: runtime.dataFolder,
+      secrets: { mode: runtime.secretStorage.mode, file: runtime.secretStorage.filePath },
       version: options.version,
       shell: options.shell,
     };

@@ -216,11 +216,14 @@ test('settings show the licensing server; diagnostics are copied without secrets
   const main = page.getByRole('main');
   await expect(main).toContainText(issuer.url);
   await expect(main).toContainText(environment().home);
+  // The agent here uses a vendor configuration: secrets in the keychain, never a file.
+  await expect(main.locator('dt:text-is("Secrets") + dd')).toHaveText('OS keychain');
   await page.getByRole('button', { name: 'Copy diagnostics' }).click();
   await notice('Diagnostics copied.');
   const diagnostics = await page.getByLabel('Diagnostics').inputValue();
   expect(diagnostics).toContain('Tessera');
   expect(diagnostics).toContain('(console)');
+  expect(diagnostics).toContain('Secrets: OS keychain');
   for (const demo of environment().licenses) expect(diagnostics).not.toContain(demo.key);
   expect(diagnostics).not.toContain(issuer.adminToken);
   await screenshot(page, 'settings');

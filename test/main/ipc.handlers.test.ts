@@ -44,6 +44,7 @@ function stubRuntime() {
     config: { apiUrl: 'http://127.0.0.1:1/v1', account: 'demo', product: null },
     source: { kind: 'embedded' },
     dataFolder: '/tmp/tessera-test',
+    secretStorage: { mode: 'keychain', filePath: '/tmp/tessera-test/secrets/secrets.json' },
     close: async () => undefined,
   };
   return { manager, runtime: as<LicensingRuntime>(runtime) };

@@ -168,6 +168,7 @@ describe('settings and diagnostics', () => {
         vendor: { kind: 'file', path: '/etc/tessera/tessera.config.json' },
         proxy: { https: 'http://proxy.corp:3128', http: null, noProxy: 'localhost' },
         dataFolder: '/home/ada/.local/share/tessera',
+        secrets: { mode: 'keychain', file: '/home/ada/.local/share/tessera/secrets/secrets.json' },
         version: '9.9.9',
         shell: 'console',
       },
@@ -180,6 +181,7 @@ describe('settings and diagnostics', () => {
     if (!result.ok) throw new Error(result.code);
     const { text } = result.value;
     expect(text).toContain('Tessera 9.9.9 (console)');
+    expect(text).toContain('Secrets: OS keychain\n');
     expect(text).toContain('Status: licensed (VALID, offline)');
     expect(text).toContain('Machine fingerprint: 4f1c7e0b…c5d6');
     expect(text).toContain('Proxy: https http://proxy.corp:3128');
