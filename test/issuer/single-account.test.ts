@@ -117,6 +117,13 @@ describe('which account /v1/… answers for', () => {
     }
   });
 
+  it('serves the account itself only with its segment', async () => {
+    const account = await t.admin('GET', `/v1/accounts/${t.issuer.account}`);
+    expect(account.status).toBe(200);
+    expect(account.json.data).toMatchObject({ type: 'accounts', id: t.issuer.account });
+    expect((await t.admin('GET', '/v1')).status).toBe(404);
+  });
+
   it('with several accounts and no default: 404 "account is required", as Keygen; the account-scoped form still works', async () => {
     const several = await startTestIssuer();
     try {
