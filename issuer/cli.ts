@@ -24,6 +24,9 @@ Options:
   --host HOST             address to bind (default 127.0.0.1; anything else is exposed to the network)
   --port PORT             port to bind (default 0: any free port)
   --db FILE               SQLite database file (default :memory:, gone on exit)
+  --account ID|SLUG       the account to serve and print (default: the first one); with a
+                          database of several accounts, the one that /v1/… without an
+                          account segment answers for
   --seed demo             create (or reuse) a demo product, policies and license keys
   --rate-limit N/WINDOW   refuse more than N requests per client IP per window, e.g. 100/60s
   -h, --help              show this help
@@ -31,6 +34,9 @@ Options:
 When listening, prints one JSON line to stdout:
   {"url","account","publicKey","certificateKeys":{"ed25519","ecdsaP256","rsa2048"},"adminToken",
    "config":{"apiUrl","account","product","publicKey"},"licenses":[…]}
+
+The API answers at <url>/v1/accounts/<account>/… and, like self-hosted Keygen, at <url>/v1/…
+for the served account: keygen-go with APIURL set to <url> calls the latter.
 `;
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|\[::1\]|localhost)$/i;
@@ -64,6 +70,7 @@ export async function runIssuerCli(argv: readonly string[], io: IssuerIo): Promi
         host: { type: 'string', default: '127.0.0.1' },
         port: { type: 'string', default: '0' },
         db: { type: 'string', default: ':memory:' },
+        account: { type: 'string' },
         seed: { type: 'string' },
         'rate-limit': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -98,6 +105,7 @@ export async function runIssuerCli(argv: readonly string[], io: IssuerIo): Promi
       host: values.host,
       port: Number(values.port),
       db: values.db,
+      ...(values.account === undefined ? {} : { account: values.account }),
       seed: values.seed === 'demo' ? 'demo' : null,
       rateLimit: values['rate-limit'] ?? null,
     });

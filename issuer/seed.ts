@@ -27,12 +27,18 @@ export interface SeededLicense {
 }
 
 /**
- * The first account in the database (creating it, with an admin user, when there is none) and
- * a new admin token. Tokens are stored hashed, so every start mints one to print.
+ * The account to serve and a new admin token for it: the account named `preferred` (id or
+ * slug), else the first account in the database. A database without accounts first gets the
+ * development account, so `preferred` may name it (`tessera-dev`) on a fresh start. Tokens are
+ * stored hashed, so every start mints one to print. Throws when `preferred` names no account,
+ * as self-hosted Keygen refuses to boot when `KEYGEN_ACCOUNT_ID` names none (keygen-api
+ * `config/initializers/keygen.rb`, "Account … does not exist").
  */
-export function ensureAccount(store: Store, now: number): { account: Account; adminToken: string } {
-  const existing = store.accounts.first();
-  const account = existing === null ? store.accounts.create({ ...DEV_ACCOUNT, now }) : store.accounts.withCertificateKeys(existing);
+export function ensureAccount(store: Store, now: number, preferred?: string): { account: Account; adminToken: string } {
+  if (store.accounts.first() === null) store.accounts.create({ ...DEV_ACCOUNT, now });
+  const existing = preferred === undefined ? store.accounts.first() : store.accounts.findByIdOrSlug(preferred);
+  if (existing === null) throw new Error(`account "${preferred ?? ''}" does not exist in this database`);
+  const account = store.accounts.withCertificateKeys(existing);
   const admin =
     store.users.findByEmail(account.id, ADMIN_EMAIL) ??
     store.users.create(account.id, { email: ADMIN_EMAIL, firstName: 'Issuer', lastName: 'Admin', role: 'admin' }, now);

@@ -18,6 +18,13 @@ export interface StartOptions {
   readonly host?: string;
   /** Default 0 (any free port). */
   readonly port?: number;
+  /**
+   * The account (id or slug) that paths without an account segment (`/v1/licenses`) are for,
+   * and whose admin token, keys and seed this start prints. Absent: the first account, and
+   * `/v1/…` answers for the only account in the database (404 when there are several).
+   * Rejects the start when no such account exists.
+   */
+  readonly account?: string;
   /** `demo` creates (or reuses) the demo product, policies and one license per policy. */
   readonly seed?: 'demo' | null;
   /** `N/WINDOW` (`100/60s`) or parsed; default: no limit. */
@@ -40,7 +47,10 @@ export interface VendorConfig {
 
 /** A running issuer. */
 export interface IssuerHandle {
-  /** Base URL, e.g. `http://127.0.0.1:53121` (the API is under `/v1/accounts/<account>`). */
+  /**
+   * Base URL, e.g. `http://127.0.0.1:53121`. The API is under `/v1/accounts/<account>/…`, and
+   * under `/v1/…` for the served account (what keygen-go calls when `APIURL` is this URL).
+   */
   readonly url: string;
   /** The account id. */
   readonly account: string;
@@ -69,10 +79,11 @@ export async function startIssuer(options: StartOptions = {}): Promise<IssuerHan
   try {
     const store = createStore(db);
     const now = clock();
-    const { account, adminToken } = store.transaction(() => ensureAccount(store, now));
+    const { account, adminToken } = store.transaction(() => ensureAccount(store, now, options.account));
     const seeded = options.seed === 'demo' ? store.transaction(() => seedDemo(store, account, now)) : { productId: null, licenses: [] };
 
-    server = createIssuerServer({ store, clock, rateLimit, maxBodyBytes: options.maxBodyBytes, log: options.log });
+    const defaultAccount = options.account === undefined ? null : account.id;
+    server = createIssuerServer({ store, clock, rateLimit, maxBodyBytes: options.maxBodyBytes, defaultAccount, log: options.log });
     const listening = server;
     await new Promise<void>((resolve, reject) => {
       listening.once('error', reject);

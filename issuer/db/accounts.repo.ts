@@ -31,6 +31,7 @@ export class AccountsRepo {
   private readonly byId;
   private readonly bySlug;
   private readonly oldest;
+  private readonly firstTwo;
   private readonly insert;
   private readonly setCertificateKeys;
 
@@ -38,6 +39,7 @@ export class AccountsRepo {
     this.byId = db.prepare('SELECT * FROM accounts WHERE id = ?');
     this.bySlug = db.prepare('SELECT * FROM accounts WHERE slug = ?');
     this.oldest = db.prepare('SELECT * FROM accounts ORDER BY created_at, rowid LIMIT 1');
+    this.firstTwo = db.prepare('SELECT * FROM accounts LIMIT 2');
     this.insert = db.prepare(
       `INSERT INTO accounts (id, slug, name, public_key_hex, private_key_pem, created_at, updated_at)
        VALUES (@id, @slug, @name, @public_key_hex, @private_key_pem, @created_at, @created_at)`,
@@ -89,5 +91,11 @@ export class AccountsRepo {
   first(): Account | null {
     const row = this.oldest.get() as Row | undefined;
     return row ? toAccount(row) : null;
+  }
+
+  /** The account when the database holds exactly one; null when it holds none or several. */
+  only(): Account | null {
+    const rows = this.firstTwo.all() as Row[];
+    return rows.length === 1 ? toAccount(rows[0] as Row) : null;
   }
 }

@@ -60,12 +60,16 @@ export class EntitlementsRepo {
     return row ? toEntitlement(row) : null;
   }
 
-  /** Newest first; `licenseId` keeps the entitlements that license has (policy's and its own). */
-  list(accountId: string, window: Window, filter: { licenseId?: string | undefined } = {}): Slice<Entitlement> {
-    const where = filter.licenseId === undefined ? '' : ` AND ${OF_LICENSE}`;
+  /**
+   * Newest first; `licenseId` keeps the entitlements that license has (policy's and its own),
+   * `policyId` those attached to the policy.
+   */
+  list(accountId: string, window: Window, filter: { licenseId?: string | undefined; policyId?: string | undefined } = {}): Slice<Entitlement> {
+    let where = filter.licenseId === undefined ? '' : ` AND ${OF_LICENSE}`;
+    if (filter.policyId !== undefined) where += ' AND t.id IN (SELECT entitlement_id FROM policy_entitlements WHERE policy_id = @policy)';
     return selectSlice(
       this.db,
-      { from: `FROM entitlements t WHERE t.account_id = @account${where}`, params: { account: accountId, license: filter.licenseId } },
+      { from: `FROM entitlements t WHERE t.account_id = @account${where}`, params: { account: accountId, license: filter.licenseId, policy: filter.policyId } },
       window,
       toEntitlement,
     );

@@ -77,4 +77,16 @@ export class ProductsRepo {
     const where = onlyId === undefined ? '' : ' AND t.id = @only';
     return selectSlice(this.db, { from: `FROM products t WHERE t.account_id = @account${where}`, params: { account: accountId, only: onlyId } }, window, toProduct);
   }
+
+  /**
+   * Newest first: the products of the licenses a user owns or is attached to (Keygen's
+   * `User#products`), restricted to `onlyId` when given.
+   */
+  listForUser(accountId: string, userId: string, window: Window, onlyId?: string): Slice<Product> {
+    const only = onlyId === undefined ? '' : ' AND t.id = @only';
+    const from = `FROM products t WHERE t.account_id = @account${only}
+      AND t.id IN (SELECT product_id FROM licenses WHERE owner_id = @user
+                   UNION SELECT l.product_id FROM license_users lu JOIN licenses l ON l.id = lu.license_id WHERE lu.user_id = @user)`;
+    return selectSlice(this.db, { from, params: { account: accountId, only: onlyId, user: userId } }, window, toProduct);
+  }
 }

@@ -89,17 +89,18 @@ export class UsersRepo {
 
   /**
    * Newest first. `productId` keeps users who own or are attached to a license of that
-   * product (what a product bearer may see).
+   * product (what a product bearer may see); `groupId` keeps the members of a group.
    */
-  list(accountId: string, window: Window, filter: { productId?: string | undefined } = {}): Slice<User> {
-    const where =
+  list(accountId: string, window: Window, filter: { productId?: string | undefined; groupId?: string | undefined } = {}): Slice<User> {
+    let where =
       filter.productId === undefined
         ? ''
         : ` AND t.id IN (SELECT owner_id FROM licenses WHERE product_id = @product AND owner_id IS NOT NULL
                          UNION SELECT lu.user_id FROM license_users lu JOIN licenses l ON l.id = lu.license_id WHERE l.product_id = @product)`;
+    if (filter.groupId !== undefined) where += ' AND t.group_id = @group';
     return selectSlice(
       this.db,
-      { from: `FROM users t WHERE t.account_id = @account${where}`, params: { account: accountId, product: filter.productId } },
+      { from: `FROM users t WHERE t.account_id = @account${where}`, params: { account: accountId, product: filter.productId, group: filter.groupId } },
       window,
       toUser,
     );

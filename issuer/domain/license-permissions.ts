@@ -1,18 +1,19 @@
 /**
- * What a license may do when it authenticates (its `permissions` attribute):
- * Keygen's default license permissions (`Permission::LICENSE_PERMISSIONS` minus `account.read`,
- * `product.read`, `policy.read` and `user.read`), sorted as Keygen lists them.
+ * What a license may do when it authenticates (its `permissions` attribute, and that of its
+ * license tokens): Keygen's default license permissions (keygen-api `app/models/license.rb`:
+ * `Permission::LICENSE_PERMISSIONS` minus `account.read`, `product.read`, `policy.read` and
+ * `user.read`), sorted as Keygen lists them, less those naming what the issuer does not keep
+ * (`arch.read`, `artifact.read`, `channel.read`, `constraint.read`, `engine.read`,
+ * `package.read`, `platform.read`, `release.download`, `release.read`, `release.upgrade`: it
+ * distributes no releases), so that every permission listed is one a license can use here.
+ * `component.*`, `process.*` and `machine.proofs.generate` name machine components, processes
+ * and offline proofs.
  */
 export const DEFAULT_LICENSE_PERMISSIONS: readonly string[] = [
-  'arch.read',
-  'artifact.read',
-  'channel.read',
   'component.create',
   'component.delete',
   'component.read',
   'component.update',
-  'constraint.read',
-  'engine.read',
   'entitlement.read',
   'group.owners.read',
   'group.read',
@@ -28,16 +29,11 @@ export const DEFAULT_LICENSE_PERMISSIONS: readonly string[] = [
   'machine.proofs.generate',
   'machine.read',
   'machine.update',
-  'package.read',
-  'platform.read',
   'process.create',
   'process.delete',
   'process.heartbeat.ping',
   'process.read',
   'process.update',
-  'release.download',
-  'release.read',
-  'release.upgrade',
   'token.read',
   'token.regenerate',
   'token.revoke',

@@ -1,9 +1,11 @@
 /**
- * Reads and parses a request body: size cap, media type, UTF-8, JSON. Every failure is one of
- * Keygen's error objects (413, `CONTENT_TYPE_INVALID`, `ENCODING_INVALID`, `JSON_INVALID`).
+ * Reads and parses a request body: size cap, media type, UTF-8, nesting depth, JSON. Every
+ * failure is one of Keygen's error objects (413, `CONTENT_TYPE_INVALID`, `ENCODING_INVALID`,
+ * `JSON_INVALID`).
  */
 import type { IncomingMessage } from 'node:http';
 import { ApiError, contentTypeInvalid, encodingInvalid, jsonInvalid, payloadTooLarge } from './errors.js';
+import { exceedsNesting } from './json-nesting.js';
 
 /** Default cap on request bodies: far above any JSON:API document the API accepts. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -58,7 +60,8 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
 
 /**
  * Parses a body as JSON when there is one. Returns `undefined` for an empty body. Throws
- * `ApiError` for a media type that is not JSON, bytes that are not UTF-8, or text that is not JSON.
+ * `ApiError` for a media type that is not JSON, bytes that are not UTF-8, text that is not
+ * JSON, or JSON nested deeper than Keygen parses (`JSON_INVALID` too, see `json-nesting.ts`).
  */
 export function parseJsonBody(raw: Buffer, contentType: string | undefined): unknown {
   if (raw.length === 0) return undefined;
@@ -71,6 +74,7 @@ export function parseJsonBody(raw: Buffer, contentType: string | undefined): unk
     throw encodingInvalid();
   }
   if (text.trim() === '') return undefined;
+  if (exceedsNesting(text)) throw jsonInvalid();
   try {
     return JSON.parse(text) as unknown;
   } catch {

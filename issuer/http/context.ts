@@ -30,7 +30,10 @@ export interface RequestContext {
   readonly store: Store;
   /** The request time, from the issuer's clock: use it instead of `Date.now()`. */
   readonly now: number;
-  /** `/v1/accounts/<account id>`: the prefix of every `links` URL. */
+  /**
+   * `/v1/accounts/<account id>`: the prefix of every `links` URL, whichever form the request
+   * used, as Keygen's serializers build every link with its `v1_account_*_path` helpers.
+   */
   readonly base: string;
 }
 
@@ -41,7 +44,10 @@ export interface Reply {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** One endpoint. `path` is relative to `/v1/accounts/:account` and uses find-my-way syntax (`/licenses/:id`). */
+/**
+ * One endpoint. `path` is relative to `/v1/accounts/:account` (and to `/v1`, see `router.ts`)
+ * and uses find-my-way syntax (`/licenses/:id`); `''` is the account resource itself.
+ */
 export interface RouteDefinition {
   readonly method: HttpMethod;
   readonly path: string;

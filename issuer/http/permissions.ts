@@ -27,6 +27,7 @@ import { accessDenied } from './errors.js';
  * so that a license's `permissions` attribute and what it may do are one list.
  */
 export type Action =
+  | 'account.read'
   | 'admin.create'
   | 'product.create'
   | 'product.read'
@@ -38,6 +39,10 @@ export type Action =
   | 'user.create'
   | 'user.read'
   | 'group.read'
+  | 'group.licenses.read'
+  | 'group.machines.read'
+  | 'group.owners.read'
+  | 'group.users.read'
   | 'license.create'
   | 'license.read'
   | 'license.update'

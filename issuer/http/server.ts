@@ -10,10 +10,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Store } from '../db/store.js';
 import type { Account } from '../domain/types.js';
 import { ROUTES } from '../routes/index.js';
+import { accountTargetOf, resolveAccount } from './account-resolution.js';
 import { authenticate, type Bearer } from './auth.js';
 import { DEFAULT_MAX_BODY_BYTES, isPayloadTooLarge, parseJsonBody, readBody } from './body.js';
 import type { HttpMethod, Reply, RequestContext, RouteDefinition } from './context.js';
-import { ApiError, badRequest, endpointNotFound, internalError, notFound, unauthorized } from './errors.js';
+import { ApiError, badRequest, endpointNotFound, internalError, unauthorized } from './errors.js';
 import { parseQuery } from './query.js';
 import { RateLimiter, type RateLimitConfig } from './rate-limit.js';
 import { createRouter } from './router.js';
@@ -27,6 +28,11 @@ export interface IssuerServerOptions {
   readonly routes?: readonly RouteDefinition[];
   readonly rateLimit?: RateLimitConfig | null;
   readonly maxBodyBytes?: number;
+  /**
+   * The account id that paths without an account segment (`/v1/licenses`) are for. Null or
+   * absent: the only account in the database, and a 404 when there are several.
+   */
+  readonly defaultAccount?: string | null;
   /** Where unexpected errors are reported (default: stderr). */
   readonly log?: (line: string) => void;
 }
@@ -34,7 +40,6 @@ export interface IssuerServerOptions {
 /** The API version the issuer implements, and those a client may pin (`Keygen-Version`). */
 export const KEYGEN_API_VERSION = '1.8';
 const SUPPORTED_VERSIONS = new Set(['1.0', '1.1', '1.2', '1.3', '1.4', '1.5', '1.6', '1.7', '1.8']);
-const ACCOUNT_PATH = /^\/v1\/accounts\/([^/?#]+)/;
 const TOO_MANY_REQUESTS =
   'Throttle limit has been reached for your IP address. Please slow down. See https://keygen.sh/docs/api/rate-limiting/ for more info.';
 
@@ -73,12 +78,8 @@ export function createIssuerServer(options: IssuerServerOptions): Server {
       const url = req.url ?? '/';
       const queryAt = url.indexOf('?');
       const path = queryAt === -1 ? url : url.slice(0, queryAt);
-      const accountSegment = ACCOUNT_PATH.exec(path)?.[1];
-      if (accountSegment === undefined) throw endpointNotFound();
-      const identifier = safeDecode(accountSegment);
-      exchange.account = identifier === null ? null : options.store.accounts.findByIdOrSlug(identifier);
-      if (exchange.account === null) throw notFound('account', identifier ?? accountSegment);
-      const account = exchange.account;
+      const account = resolveAccount(accountTargetOf(path), options.store, options.defaultAccount ?? null);
+      exchange.account = account;
 
       exchange.version = apiVersion(req.headers['keygen-version']);
       const match = router.find(req.method ?? 'GET', path);
@@ -122,8 +123,10 @@ export function createIssuerServer(options: IssuerServerOptions): Server {
       else res.destroy();
     });
   });
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    // A request line or headers past node's limit (a very long query) is RFC 6585 §5's 431, as node itself answers it.
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     else socket.destroy();
   });
   return server;
@@ -173,12 +176,4 @@ function apiVersion(header: string | string[] | undefined): string {
   if (requested === undefined || requested === '') return KEYGEN_API_VERSION;
   if (SUPPORTED_VERSIONS.has(requested)) return requested;
   throw badRequest('unsupported API version requested', { code: 'INVALID_API_VERSION', links: { about: 'https://keygen.sh/docs/api/versioning/' } });
-}
-
-function safeDecode(segment: string): string | null {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return null;
-  }
 }

@@ -4,14 +4,14 @@ import { checkNewPolicyScheme, checkPolicy } from '../domain/policy-checks.js';
 import { withPolicyDefaults } from '../domain/policy-defaults.js';
 import { POLICY_FIELDS, type PolicyField } from '../domain/policy-fields.js';
 import { normalizeMetadata } from '../domain/metadata.js';
-import type { Policy } from '../domain/types.js';
-import { bearerOf, created, ok, type RequestContext, type RouteDefinition } from '../http/context.js';
-import { notFound, unprocessable } from '../http/errors.js';
+import { bearerOf, created, ok, type RouteDefinition } from '../http/context.js';
+import { unprocessable } from '../http/errors.js';
 import { paginationLinks, parsePaging } from '../http/pagination.js';
 import { linkage, metadata, parseDocument } from '../http/params.js';
 import { authorize, productScope } from '../http/permissions.js';
 import { scalarParam } from '../http/query.js';
 import { serializePolicy } from '../serializers/policy.serializer.js';
+import { findPolicy } from './catalogue-lookup.js';
 
 function fieldSchema(field: PolicyField): z.ZodType {
   switch (field.kind) {
@@ -43,14 +43,6 @@ const CREATE = z.strictObject({
 const UPDATE = z.strictObject({
   data: z.strictObject({ type: TYPE, id: z.string().optional(), attributes: attributesSchema(false) }),
 });
-
-function findPolicy(ctx: RequestContext): Policy {
-  const id = ctx.params.id ?? '';
-  const policy = ctx.store.policies.findById(ctx.account.id, id.toLowerCase());
-  const scope = productScope(ctx.bearer);
-  if (policy === null || (scope !== undefined && policy.productId !== scope)) throw notFound('policy', id);
-  return policy;
-}
 
 function normalized(attributes: Record<string, unknown>): Record<string, unknown> {
   const metadataValue = attributes.metadata as Record<string, unknown> | undefined;

@@ -2,14 +2,14 @@
 import { z } from 'zod';
 import { MAX_METADATA_KEYS, normalizeMetadata } from '../domain/metadata.js';
 import { invalidAttribute } from '../domain/invalid.js';
-import type { Product } from '../domain/types.js';
-import { bearerOf, created, ok, type RequestContext, type RouteDefinition } from '../http/context.js';
-import { notFound, unprocessable } from '../http/errors.js';
+import { bearerOf, created, ok, type RouteDefinition } from '../http/context.js';
+import { unprocessable } from '../http/errors.js';
 import { paginationLinks, parsePaging } from '../http/pagination.js';
 import { metadata, parseDocument, timestamp } from '../http/params.js';
 import { authorize, productScope } from '../http/permissions.js';
 import { serializeProduct } from '../serializers/product.serializer.js';
 import { serializeToken } from '../serializers/token.serializer.js';
+import { findProduct } from './catalogue-lookup.js';
 
 const DISTRIBUTION_STRATEGIES = ['LICENSED', 'OPEN', 'CLOSED'];
 
@@ -35,14 +35,6 @@ const CREATE_TOKEN = z.strictObject({
     })
     .optional(),
 });
-
-function findProduct(ctx: RequestContext): Product {
-  const id = ctx.params.id ?? '';
-  const product = ctx.store.products.findById(ctx.account.id, id.toLowerCase());
-  const scope = productScope(ctx.bearer);
-  if (product === null || (scope !== undefined && product.id !== scope)) throw notFound('product', id);
-  return product;
-}
 
 /** Routes of the product resource. */
 export const routes: readonly RouteDefinition[] = [

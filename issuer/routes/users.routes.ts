@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { invalidAttribute } from '../domain/invalid.js';
 import { MAX_METADATA_KEYS, normalizeMetadata } from '../domain/metadata.js';
 import { bearerOf, created, ok, type RouteDefinition } from '../http/context.js';
-import { notFound, unprocessable } from '../http/errors.js';
+import { unprocessable } from '../http/errors.js';
 import { paginationLinks, parsePaging } from '../http/pagination.js';
 import { metadata, parseDocument } from '../http/params.js';
 import { authorize } from '../http/permissions.js';
 import { serializeUser } from '../serializers/user.serializer.js';
+import { findUser } from './catalogue-lookup.js';
 
 /** Deliberately loose, like Keygen's own email check: something@something.something. */
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -70,13 +71,8 @@ export const routes: readonly RouteDefinition[] = [
     path: '/users/:id',
     auth: 'required',
     handler: (ctx) => {
-      const bearer = bearerOf(ctx);
-      const id = ctx.params.id ?? '';
-      // Keygen finds users by id or email.
-      const user = ctx.store.users.findById(ctx.account.id, id.toLowerCase()) ?? ctx.store.users.findByEmail(ctx.account.id, id);
-      const heldByProduct = user !== null && bearer.kind === 'product' && ctx.store.users.belongsToProduct(user.id, bearer.id);
-      if (user === null || (bearer.kind === 'product' && !heldByProduct)) throw notFound('user', id);
-      authorize(bearer, 'user.read', { type: 'user', user, heldByProduct });
+      const { user, heldByProduct } = findUser(ctx);
+      authorize(bearerOf(ctx), 'user.read', { type: 'user', user, heldByProduct });
       return ok({ data: serializeUser(user, ctx) });
     },
   },

@@ -1,9 +1,15 @@
 /** The token object, as in the reference's "Generate a license token" example. */
+import { DEFAULT_LICENSE_PERMISSIONS } from '../domain/license-permissions.js';
 import type { Token } from '../domain/types.js';
 import { accountRelationship, iso, isoOrNull, toOne, type SerializeContext } from './common.js';
 
-/** Permissions a license token carries by default (Keygen's license token example). */
-const ACTIVATION_TOKEN_PERMISSIONS = ['license.read', 'license.validate', 'machine.create'];
+/**
+ * What a license token may do: everything its license may. Keygen gives a new token the
+ * wildcard permission (`Token` `has_permissions … default: %w[*]`), and `Token#permissions`
+ * then answers the bearer's role permissions (keygen-api `app/models/token.rb`); the issuer
+ * enforces exactly that, authenticating a license token as its license.
+ */
+const ACTIVATION_TOKEN_PERMISSIONS = DEFAULT_LICENSE_PERMISSIONS;
 
 /**
  * Serializes a token. `secret` is the token itself: pass it only in the response that created

@@ -36,6 +36,7 @@ export interface TestIssuer {
   /** `/v1/accounts/<account id>` */
   readonly base: string;
   readonly pinned: PinnedKey;
+  /** `path` is relative to `base`, unless it is versioned (`/v1/…`): then it is sent as is. */
   request(method: string, path: string, options?: RequestOptions): Promise<ApiResponse>;
   /** `request` with the admin token. */
   admin(method: string, path: string, body?: unknown): Promise<ApiResponse>;
@@ -52,7 +53,8 @@ export async function startTestIssuer(options: StartOptions = {}): Promise<TestI
   const clock = options.clock ?? Date.now;
 
   async function request(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> {
-    const url = new URL(path.startsWith('/v1/') ? path : `${base}${path}`, issuer.url);
+    // A versioned path (`/v1/…`, `/v2/…`) is sent as is; anything else is relative to the account.
+    const url = new URL(/^\/v\d+(\/|$)/.test(path) ? path : `${base}${path}`, issuer.url);
     const headers: Record<string, string> = { Accept: 'application/vnd.api+json', ...options.headers };
     if (options.token !== undefined) headers.Authorization = `Bearer ${options.token}`;
     if (options.auth !== undefined) headers.Authorization = options.auth;

@@ -166,7 +166,7 @@ describe('bad input', () => {
     expect(response.status).toBe(404);
     expect(firstError(response)).toMatchObject({ detail: "The requested account 'nobody' was not found", code: 'NOT_FOUND' });
     expect((await t.request('GET', '/v1/accounts', { unsigned: true })).status).toBe(404);
-    expect((await t.request('GET', '/v1/licenses', { unsigned: true })).status).toBe(404);
+    expect((await t.request('GET', '/v2/licenses', { unsigned: true })).status).toBe(404);
   });
 
   it('bad query strings → 400 PARAMETERS_INVALID, bad paging → 400 with source.parameter', async () => {
