@@ -6,19 +6,11 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { processExists } from './test-secrets.js';
 
 const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 /** `tessera-keyring-<pid>-<random>`: the session's folders, named after the process that made them. */
 const SESSION_FOLDER = /^tessera-keyring-([1-9][0-9]{0,9})-/;
-
-function processExists(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return error.code === 'EPERM';
-  }
-}
 
 /** Removes the folders of sessions whose process is gone (a run killed before it could clean up). */
 function removeStaleSessionFolders() {

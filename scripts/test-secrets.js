@@ -14,7 +14,8 @@ export function testServiceName(kind) {
   return `tessera-${kind}-${process.pid}`;
 }
 
-function processExists(pid) {
+/** Whether a process with this id exists (EPERM: it exists but belongs to someone else). */
+export function processExists(pid) {
   try {
     process.kill(pid, 0);
     return true;

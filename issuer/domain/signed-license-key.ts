@@ -21,21 +21,13 @@ import type { SigningAlgorithm } from '../../src/license-file/types.js';
 import { certificateSigningKey } from './checkout-keys.js';
 import { invalidAttribute, type Invalid } from './invalid.js';
 import { generateLicenseKey } from './license-key.js';
+import { CRYPTO_SCHEMES } from './policy-fields.js';
 import { defaultKeySeed, formatKeyTemplate, type KeyFacts } from './license-key-seed.js';
 import type { Account } from './types.js';
 
 /** The schemes whose keys the issuer makes: every Keygen scheme but `LEGACY_ENCRYPT`. */
-export const KEY_SCHEMES = [
-  'RSA_2048_PKCS1_ENCRYPT',
-  'RSA_2048_PKCS1_SIGN',
-  'RSA_2048_PKCS1_PSS_SIGN',
-  'RSA_2048_JWT_RS256',
-  'RSA_2048_PKCS1_SIGN_V2',
-  'RSA_2048_PKCS1_PSS_SIGN_V2',
-  'ED25519_SIGN',
-  'ECDSA_P256_SIGN',
-] as const;
-export type KeyScheme = (typeof KEY_SCHEMES)[number];
+export type KeyScheme = Exclude<(typeof CRYPTO_SCHEMES)[number], 'LEGACY_ENCRYPT'>;
+export const KEY_SCHEMES: readonly KeyScheme[] = CRYPTO_SCHEMES.filter((scheme): scheme is KeyScheme => scheme !== 'LEGACY_ENCRYPT');
 
 /** `RSA_MAX_BYTE_SIZE`: a 2048-bit modulus less PKCS#1 v1.5 padding (256 − 11 bytes). */
 export const RSA_MAX_BYTE_SIZE = 245;
