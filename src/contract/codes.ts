@@ -114,6 +114,36 @@ export const LOCAL_CODES = [
 ] as const;
 export type LocalCode = (typeof LOCAL_CODES)[number];
 
+/**
+ * Failures of trusting what is installed and of surviving faults: the vendor's trust anchor,
+ * the terms a file must meet offline, the local state and its folder, interrupted operations,
+ * and connections whose answers cannot be verified.
+ */
+export const TRUST_CODES = [
+  'CONFIG_OVERRIDE_REFUSED',
+  'MACHINE_FILE_REQUIRED',
+  'LICENSE_FILE_NEVER_EXPIRES',
+  'LICENSE_FILE_LIFETIME_TOO_LONG',
+  'CHECKOUT_TTL_MISMATCH',
+  'PRODUCT_MISMATCH',
+  'CERTIFICATE_OLDER_THAN_INSTALLED',
+  'MACHINE_DEACTIVATED',
+  'STATE_TOO_NEW',
+  'STATE_BUSY',
+  'DATA_FOLDER_READ_ONLY',
+  'DISK_FULL',
+  'DATA_FOLDER_UNUSABLE',
+  'ACTIVATION_INCOMPLETE',
+  'DEACTIVATION_INCOMPLETE',
+  'KEYCHAIN_LOCKED',
+  'ISSUER_ANSWER_UNVERIFIABLE',
+  'TLS_CERTIFICATE_UNTRUSTED',
+  'TLS_CERTIFICATE_NAME_MISMATCH',
+  'TLS_CERTIFICATE_EXPIRED',
+  'TLS_HANDSHAKE_FAILED',
+] as const;
+export type TrustCode = (typeof TRUST_CODES)[number];
+
 export const FAILURE_CODES = [
   ...LICENSE_FILE_CODES,
   ...RESPONSE_SIGNATURE_CODES,
@@ -125,6 +155,7 @@ export const FAILURE_CODES = [
   ...KEYGEN_ERROR_CODES,
   ...CLIENT_CODES,
   ...LOCAL_CODES,
+  ...TRUST_CODES,
 ] as const;
 export type FailureCode = (typeof FAILURE_CODES)[number];
 

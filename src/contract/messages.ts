@@ -506,6 +506,111 @@ export const MESSAGES = {
     message: 'The Tessera service behind this page did not answer.',
     action: 'Start it again (npm start, or tessera serve --ui), then reload this page.',
   },
+  CONFIG_OVERRIDE_REFUSED: {
+    title: 'Configuration override refused',
+    message: "This copy of the app ships its vendor's configuration; an override may change only the licensing server's address (apiUrl), never the public key, account or product.",
+    action: 'Remove publicKey, account and product from the override (--config or TESSERA_CONFIG), or remove the override.',
+  },
+  MACHINE_FILE_REQUIRED: {
+    title: 'Machine file needed',
+    message: 'This license limits the machines it may run on, so a license file alone cannot license this machine.',
+    action: 'Activate this machine online, or import the machine file your vendor issued for it (create an activation request on the Offline screen).',
+  },
+  LICENSE_FILE_NEVER_EXPIRES: {
+    title: 'License file never expires',
+    message: "The license file has no expiry date, and your vendor's configuration does not accept files that never expire.",
+    action: 'Ask your vendor for a file with an expiry date, or renew online.',
+  },
+  LICENSE_FILE_LIFETIME_TOO_LONG: {
+    title: 'License file lasts too long',
+    message: "The license file's lifetime is longer than your vendor's configuration accepts for files used offline.",
+    action: 'Renew online, or ask your vendor for a file with a shorter lifetime.',
+  },
+  CHECKOUT_TTL_MISMATCH: {
+    title: 'Unexpected file lifetime',
+    message: 'The licensing server returned a file whose lifetime is not the one Tessera asked for: something between here and the server may have changed the request.',
+    action: 'Check that no proxy is rewriting requests, then try again.',
+  },
+  PRODUCT_MISMATCH: {
+    title: 'License for another product',
+    message: "The license file belongs to a different product than the one this app is licensed for.",
+    action: "Check that you have the license for this product; your vendor's purchase email names it.",
+  },
+  CERTIFICATE_OLDER_THAN_INSTALLED: {
+    title: 'Older than the installed file',
+    message: 'This file was issued before the one already installed for the same license, so it would take the installed one back in time.',
+    action: 'Keep the installed file; to refresh it, renew online or import a newer file.',
+  },
+  MACHINE_DEACTIVATED: {
+    title: 'Seat released',
+    message: "The licensing server no longer knows this machine: its seat was released (an administrator deactivated it, or its heartbeat stopped).",
+    action: 'Activate this machine again to take a seat.',
+  },
+  STATE_TOO_NEW: {
+    title: 'Made by a newer Tessera',
+    message: "The saved license state was written by a newer version of Tessera; this version leaves it untouched rather than lose what it holds.",
+    action: 'Update Tessera to the latest version.',
+  },
+  STATE_BUSY: {
+    title: 'Another Tessera is busy',
+    message: 'Another Tessera process (the app, the agent or a command) is changing the license state and did not finish in time.',
+    action: 'Wait for it to finish, then try again.',
+  },
+  DATA_FOLDER_READ_ONLY: {
+    title: 'Data folder read-only',
+    message: "Tessera's data folder cannot be written (it is read-only, or belongs to another user).",
+    action: 'Make the data folder writable for you (or set TESSERA_HOME to a folder that is), then try again; licensing decisions keep working meanwhile.',
+  },
+  DISK_FULL: {
+    title: 'Disk full',
+    message: "The disk holding Tessera's data folder is full.",
+    action: 'Free some space, then try again; licensing decisions keep working meanwhile.',
+  },
+  DATA_FOLDER_UNUSABLE: {
+    title: 'Data folder unusable',
+    message: "Tessera's data folder could not be used (a file where a folder should be, or a failing disk).",
+    action: 'Check the data folder (run "tessera doctor"), or set TESSERA_HOME to another folder.',
+  },
+  ACTIVATION_INCOMPLETE: {
+    title: 'Activation not finished',
+    message: 'A seat was taken on the licensing server but this machine could not finish installing its file; Tessera keeps a note and finishes or releases it on the next run.',
+    action: 'Run the activation again once the problem is solved; no second seat is taken.',
+  },
+  DEACTIVATION_INCOMPLETE: {
+    title: 'Deactivation not finished',
+    message: 'This machine is no longer licensed here, but its seat could not be freed on the licensing server yet; Tessera frees it on the next run.',
+    action: 'Connect to the internet and run "tessera deactivate" again (or leave Tessera running: it retries).',
+  },
+  KEYCHAIN_LOCKED: {
+    title: 'Keychain locked',
+    message: 'The keychain is locked, so Tessera cannot read or store the license key.',
+    action: 'Unlock your keychain (log in to the desktop session, or unlock it in your keyring manager), then try again.',
+  },
+  ISSUER_ANSWER_UNVERIFIABLE: {
+    title: 'Answer not from the licensing server',
+    message: 'Something answered in place of the licensing server (a gateway error, a captive-portal page or a cut-off reply), so the answer could not be verified and was not used.',
+    action: 'Check your network (sign in to the Wi-Fi portal, or wait for the gateway), then try again; an activated machine keeps working offline meanwhile.',
+  },
+  TLS_CERTIFICATE_UNTRUSTED: {
+    title: 'Certificate not trusted',
+    message: "The licensing server's TLS certificate is issued by an authority this computer does not trust: a proxy may be intercepting TLS.",
+    action: "If your network inspects TLS, add its root certificate with NODE_EXTRA_CA_CERTS=/path/to/root.pem; otherwise do not continue on this network.",
+  },
+  TLS_CERTIFICATE_NAME_MISMATCH: {
+    title: 'Certificate for another name',
+    message: "The licensing server's TLS certificate was issued for a different name than the one Tessera connected to.",
+    action: 'Check apiUrl in the vendor configuration and any proxy in use (HTTPS_PROXY).',
+  },
+  TLS_CERTIFICATE_EXPIRED: {
+    title: 'Certificate expired',
+    message: "The licensing server's TLS certificate has expired, or this computer's clock is far off.",
+    action: "Check this computer's date and time; if they are right, contact your vendor.",
+  },
+  TLS_HANDSHAKE_FAILED: {
+    title: 'Secure connection failed',
+    message: 'A secure (TLS) connection to the licensing server could not be set up.',
+    action: 'Check the proxy in use (HTTPS_PROXY) and your network, then try again.',
+  },
 } as const satisfies Record<FailureCode, CodeMessage>;
 
 /** The user-facing message for a code. */
