@@ -151,9 +151,10 @@ async function installedIds(manager: LicenseManager): Promise<Set<string>> {
   let after: string | undefined;
   for (let page = 0; page < MAX_SNAPSHOT_PAGES; page += 1) {
     const result = await manager.installed(after === undefined ? { limit: 1000 } : { after, limit: 1000 });
-    for (const license of result.data) ids.add(license.id.toLowerCase());
-    if (result.next === null || result.next === after) break;
-    after = result.next;
+    if (!result.ok) break;
+    for (const license of result.value.data) ids.add(license.id.toLowerCase());
+    if (result.value.next === null || result.value.next === after) break;
+    after = result.value.next;
   }
   return ids;
 }
@@ -240,7 +241,9 @@ async function listLicenses(context: RouteContext): Promise<Reply> {
   if (!query.ok) return query.reply;
   const { size, after } = query.value;
   const page = await context.manager.installed(after === undefined ? { limit: size ?? DEFAULT_PAGE_SIZE } : { after, limit: size ?? DEFAULT_PAGE_SIZE });
-  return { status: 200, body: { data: page.data, next: page.next } };
+  // A state that cannot be read is said so, never answered as an empty list.
+  if (!page.ok) return failureReply(page);
+  return { status: 200, body: { data: page.value.data, next: page.value.next } };
 }
 
 /** `POST /v1/licenses` (Kong `POST /licenses`): installs a certificate; 201, or 400 when it is not genuine. */

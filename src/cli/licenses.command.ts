@@ -1,24 +1,28 @@
 import { parseArgs } from 'node:util';
+import type { Result } from '../contract/codes.js';
 import type { InstalledLicense, LicenseManager } from '../licensing/manager.types.js';
 import { COMMON_OPTIONS, reportFailure, validateId, withLicensing, type CliContext } from './licensing-context.js';
 import { EXIT, printJson, UsageError, type Io } from './output.js';
 import { codeTitle, licenseLines } from './status.command.js';
 
-export const LICENSES_HELP = `Usage: tessera licenses list|show ID|remove ID [--config FILE] [--json]
+export const LICENSES_HELP = `Usage: tessera licenses list|show ID|use ID|remove ID|dismiss-notices [--config FILE] [--json]
 
-The licenses installed on this machine, by activation or by importing a license file. When
-several are valid, status answers for the pinned one, else the most recently updated.
+The licenses installed on this machine, by activation or by importing a license file. Status
+answers for the active one: the one you chose (activating a key chooses its license), else the
+only one, else the first installed. Another license never takes over on its own.
 
 Subcommands:
-  list        every installed license: id, kind, how it came, whether it is valid and active
-  show ID     one installed license in detail
-  remove ID   remove an installed license, its file and its key from this machine; the
-              licensing server is not told (to free its seat, use "tessera deactivate")
+  list             every installed license: id, kind, how it came, whether it is valid and active
+  show ID          one installed license in detail
+  use ID           make license ID the active one
+  remove ID        remove an installed license, its file and its key from this machine; the
+                   licensing server is not told (to free its seat, use "tessera deactivate")
+  dismiss-notices  forget the notice about a damaged license state that was set aside
 
 Options:
   --config FILE  the vendor configuration (default: $TESSERA_CONFIG, the app's
                  tessera.config.json, or the embedded local issuer)
-  --json         list: {"ok":true,"data":[…]}; show: {"ok":true,"license":…};
+  --json         list: {"ok":true,"data":[…]}; show and use: {"ok":true,"license":…};
                  remove: {"ok":true,"id":…}; failures: {"ok":false,"code":…,"message":…}
   -h, --help     show this help
 
@@ -30,16 +34,18 @@ const MAX_PAGES = 1000;
 const PAGE_SIZE = 100;
 
 /** Every installed license, following the cursor. */
-async function allInstalled(manager: LicenseManager): Promise<InstalledLicense[]> {
+async function allInstalled(manager: LicenseManager): Promise<Result<InstalledLicense[]>> {
   const all: InstalledLicense[] = [];
   let after: string | undefined;
   for (let page = 0; page < MAX_PAGES; page += 1) {
-    const { data, next } = await manager.installed(after === undefined ? { limit: PAGE_SIZE } : { after, limit: PAGE_SIZE });
+    const result = await manager.installed(after === undefined ? { limit: PAGE_SIZE } : { after, limit: PAGE_SIZE });
+    if (!result.ok) return result;
+    const { data, next } = result.value;
     all.push(...data);
     if (next === null || next === after || data.length === 0) break;
     after = next;
   }
-  return all;
+  return { ok: true, value: all };
 }
 
 /** One installed license for people (`show`, `import`). */
@@ -88,18 +94,31 @@ export async function licensesCommand(argv: readonly string[], io: Io, context: 
     if (ids.length > 0) throw new UsageError('licenses list takes no arguments');
     return withLicensing(context, io, values, async ({ manager }) => {
       const licenses = await allInstalled(manager);
-      if (values.json) printJson(io, { ok: true, data: licenses });
-      else io.stdout(describeList(licenses));
+      if (!licenses.ok) return reportFailure(io, licenses, values.json);
+      if (values.json) printJson(io, { ok: true, data: licenses.value });
+      else io.stdout(describeList(licenses.value));
       return EXIT.ok;
     });
   }
-  if (action !== 'show' && action !== 'remove') throw new UsageError(action === undefined ? 'missing subcommand: list, show ID or remove ID' : `unknown subcommand "${action}"`);
+  if (action === 'dismiss-notices') {
+    if (ids.length > 0) throw new UsageError('licenses dismiss-notices takes no arguments');
+    return withLicensing(context, io, values, async ({ manager }) => {
+      const result = await manager.dismissNotices();
+      if (!result.ok) return reportFailure(io, result, values.json);
+      if (values.json) printJson(io, { ok: true });
+      else io.stdout('✔ Notices dismissed.\n');
+      return EXIT.ok;
+    });
+  }
+  if (action !== 'show' && action !== 'remove' && action !== 'use') {
+    throw new UsageError(action === undefined ? 'missing subcommand: list, show ID, use ID, remove ID or dismiss-notices' : `unknown subcommand "${action}"`);
+  }
   if (ids.length !== 1) throw new UsageError(`licenses ${action} takes exactly one license id`);
   const id = validateId(ids[0] as string, 'license');
 
   return withLicensing(context, io, values, async ({ manager }) => {
-    if (action === 'show') {
-      const result = await manager.get(id);
+    if (action === 'show' || action === 'use') {
+      const result = action === 'use' ? await manager.update(id, { pinned: true }) : await manager.get(id);
       if (!result.ok) return reportFailure(io, result, values.json);
       if (values.json) printJson(io, { ok: true, license: result.value });
       else io.stdout(describeInstalled(result.value));

@@ -52,7 +52,7 @@ export function licenseLines(license: LicenseFacts): string[] {
 /** A status report for people. */
 export function describeStatus(report: StatusReport): string {
   const checked = report.source === 'online' ? 'confirmed by the licensing server' : 'from the stored license file (offline)';
-  const lines = [report.licensed ? `✔ Licensed — ${checked}` : `✘ Not licensed: ${report.message}`];
+  const lines = [report.licensed ? `✔ ${report.summary}` : `✘ Not licensed: ${report.message}`];
   if (report.license !== null) lines.push(...licenseLines(report.license));
   if (report.license !== null || report.fileExpiry !== null) lines.push(`  Offline until: ${report.fileExpiry ?? 'no limit'}`);
   if (report.license !== null) {

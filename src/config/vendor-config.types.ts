@@ -20,6 +20,17 @@ export interface VendorConfig {
    * "auto" (the keychain, else an owner-only file) or "file". `TESSERA_SECRET_STORE` overrides it.
    */
   readonly secretStore?: SecretStoreMode;
+  /** The terms a file must meet to license this machine offline; see `offline-terms.ts` for the defaults. */
+  readonly offline?: {
+    /** Whether a license file (bound to no machine) may license a machine: never, only for licenses without a machine limit, or always. */
+    readonly licenseFiles?: 'never' | 'unlimited-only' | 'always';
+    /** Whether files that never expire are accepted. */
+    readonly allowPerpetual?: boolean;
+    /** The longest lifetime (expiry − issued) accepted, in seconds. */
+    readonly maxFileTtl?: number;
+    /** How far this computer's clock may be off, in minutes. */
+    readonly clockToleranceMinutes?: number;
+  };
 }
 
 /** Where a configuration came from, for diagnostics (`status --json`, the settings screen). */

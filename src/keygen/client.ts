@@ -8,11 +8,23 @@
 import { randomInt } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseErrorDocument, parseListDocument, parseResourceDocument, parseValidationDocument } from './documents.js';
-import { KEYGEN_ERROR_CODES, type Failure, type FailureCode, type KeygenErrorCode, type Result } from '../contract/codes.js';
+import { KEYGEN_ERROR_CODES, type FailureCode, type KeygenErrorCode, type Result } from '../contract/codes.js';
 import { fail } from '../contract/messages.js';
 import type { VendorConfig } from '../config/vendor-config.types.js';
 import { parsePublicKey } from '../license-file/public-key.js';
-import type { ApiResource, CheckoutOptions, Credentials, KeygenClient, MachineAttributes, Page, Validation, ValidationScope } from './client.types.js';
+import type {
+  Answered,
+  ApiResource,
+  CheckoutOptions,
+  ClientFailure,
+  Credentials,
+  KeygenClient,
+  MachineAttributes,
+  Page,
+  SignedAnswer,
+  Validation,
+  ValidationScope,
+} from './client.types.js';
 import { verifyResponse } from './response-signature.js';
 import { createNodeTransport, type Transport, type TransportRequest, type TransportResponse } from './transport.js';
 import type { Environment } from './proxy.js';
@@ -32,10 +44,15 @@ export interface KeygenClientOptions {
   readonly env?: Environment;
   /** Waits between attempts; injected by tests so that nothing really waits. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Told the server's signed time of every validation (which echoes our random nonce, so the
+   * time is fresh) as it arrives: a clock that is off can then be corrected and reported
+   * instead of failing the answer.
+   */
+  readonly onServerTime?: (serverTime: number) => void;
 }
 
-/** A failure that also carries the server's own explanation (`errors[0].detail`), when it gave one. */
-export type ClientFailure = Failure & { readonly detail?: string };
+export type { ClientFailure } from './client.types.js';
 
 export const KEYGEN_API_VERSION = '1.8';
 /** Far above any real Keygen document (a machine file with includes is tens of KB). */
@@ -63,6 +80,19 @@ interface Call {
   readonly idempotent: boolean;
   /** A 422 here means the policy does not require check-in. */
   readonly checkIn?: boolean;
+  /**
+   * The body carries our random nonce back (validations): its freshness is proven by the
+   * nonce, not by its `Date`, which is then the server's clock and checked by the caller.
+   */
+  readonly nonced?: boolean;
+}
+
+/** A verified, interpreted answer: the document and the signed answer it came in. */
+interface Exchanged {
+  readonly document: unknown;
+  readonly answer: SignedAnswer | null;
+  /** The signed `Date`, in ms. */
+  readonly date: number;
 }
 
 /** Creates a client for the vendor's account. A bad `apiUrl` or public key fails every call (`CONFIG_INVALID`, `PUBLIC_KEY_INVALID`). */
@@ -77,7 +107,7 @@ export function createKeygenClient(options: KeygenClientOptions): KeygenClient {
   const base = baseUrl(config);
   const keyId = UUID.test(config.account) ? config.account : undefined;
 
-  async function exchange(call: Call): Promise<Result<unknown>> {
+  async function exchange(call: Call): Promise<Result<Exchanged> | ClientFailure> {
     if (!pinned.ok) return pinned;
     if (base === null) return fail('CONFIG_INVALID');
     const segments = call.path.map(pathSegment);
@@ -118,8 +148,11 @@ export function createKeygenClient(options: KeygenClientOptions): KeygenClient {
         }
         return fail('ISSUER_RATE_LIMITED');
       }
-      const verified = verifyResponse(response, { method: call.method, url }, { publicKey: pinned.value, now: now(), keyId });
+      // A nonced success is checked for freshness by its nonce; everything else by its date.
+      const nonceDecides = call.nonced === true && response.status >= 200 && response.status <= 299;
+      const verified = verifyResponse(response, { method: call.method, url }, { publicKey: pinned.value, now: now(), keyId, ...(nonceDecides ? { maxClockSkewMs: Number.POSITIVE_INFINITY } : {}) });
       if (!verified.ok) return verified;
+      const answer = signedAnswer(call.method, url, response);
       if (response.status >= 500 && response.status <= 599) {
         if (mayRetry) {
           await sleep(backoff(attempt));
@@ -127,7 +160,9 @@ export function createKeygenClient(options: KeygenClientOptions): KeygenClient {
         }
         return withDetail('ISSUER_ERROR', errorDetail(parseJson(response.body)));
       }
-      return interpret(call, response);
+      const interpreted = interpret(call, response);
+      if (!interpreted.ok) return answer === null ? interpreted : ({ ...interpreted, answer } satisfies ClientFailure);
+      return { ok: true, value: { document: interpreted.value, answer, date: verified.value.date } };
     }
   }
 
@@ -140,9 +175,9 @@ export function createKeygenClient(options: KeygenClientOptions): KeygenClient {
   ): Promise<Result<Validation>> {
     const nonce = randomInt(1, 2 ** 48);
     const sentScope = withDefaults(scope, config);
-    const result = await exchange({ ...call, body: { meta: { ...meta, nonce, ...(Object.keys(sentScope).length === 0 ? {} : { scope: sentScope }) } } });
+    const result = await exchange({ ...call, nonced: true, body: { meta: { ...meta, nonce, ...(Object.keys(sentScope).length === 0 ? {} : { scope: sentScope }) } } });
     if (!result.ok) return result;
-    const parsed = parseValidationDocument(result.value);
+    const parsed = parseValidationDocument(result.value.document);
     if (!parsed.success || (parsed.data.data !== null && parsed.data.data.type !== 'licenses')) return fail('RESPONSE_MALFORMED');
     const { meta: answer, data } = parsed.data;
     if (answer.nonce !== nonce) return fail('RESPONSE_NONCE_MISMATCH');
@@ -150,16 +185,21 @@ export function createKeygenClient(options: KeygenClientOptions): KeygenClient {
       if (!sameJson(answer.scope?.[key], value)) return fail('RESPONSE_SCOPE_MISMATCH');
     }
     if (!expected(data)) return fail('RESPONSE_SCOPE_MISMATCH');
-    return { ok: true, value: { valid: answer.valid, code: answer.code, detail: answer.detail, license: data } };
+    if (result.value.answer === null) return fail('RESPONSE_MALFORMED');
+    options.onServerTime?.(result.value.date);
+    return {
+      ok: true,
+      value: { valid: answer.valid, code: answer.code, detail: answer.detail, license: data, answer: result.value.answer, serverTime: result.value.date },
+    };
   }
 
   /** A call answered by one resource of `type`, which `matches` must accept (it is the one asked about). */
-  async function resource(call: Call, type: string, matches: (resource: ApiResource) => boolean): Promise<Result<ApiResource>> {
+  async function resource(call: Call, type: string, matches: (resource: ApiResource) => boolean): Promise<Result<ApiResource & Answered>> {
     const result = await exchange(call);
     if (!result.ok) return result;
-    const parsed = parseResourceDocument(result.value);
-    if (!parsed.success || parsed.data.data.type !== type) return fail('RESPONSE_MALFORMED');
-    return matches(parsed.data.data) ? { ok: true, value: parsed.data.data } : fail('RESPONSE_SCOPE_MISMATCH');
+    const parsed = parseResourceDocument(result.value.document);
+    if (!parsed.success || parsed.data.data.type !== type || result.value.answer === null) return fail('RESPONSE_MALFORMED');
+    return matches(parsed.data.data) ? { ok: true, value: { ...parsed.data.data, answer: result.value.answer } } : fail('RESPONSE_SCOPE_MISMATCH');
   }
 
   const isMachine = (idOrFingerprint: string) => (machine: ApiResource) =>
@@ -222,7 +262,7 @@ export function createKeygenClient(options: KeygenClientOptions): KeygenClient {
       const query: [string, string][] = [['page[number]', String(page.number)], ['page[size]', String(page.size)]];
       const result = await exchange({ method: 'GET', path: ['licenses', licenseId, 'machines'], query, credentials, idempotent: true });
       if (!result.ok) return result;
-      const parsed = parseListDocument(result.value);
+      const parsed = parseListDocument(result.value.document);
       if (!parsed.success || parsed.data.data.some((machine) => machine.type !== 'machines')) return fail('RESPONSE_MALFORMED');
       const next = nextPage(parsed.data.links?.next ?? null);
       if (next === undefined) return fail('RESPONSE_MALFORMED');
@@ -258,6 +298,22 @@ function pathSegment(value: string): string | null {
   }
   // WHATWG URLs treat `.`, `..` and their %2e spellings as dot segments: they would climb out of the account.
   return /^(\.|%2e){1,2}$/i.test(encoded) ? null : encoded;
+}
+
+/** The verified response kept whole; null when its body is not UTF-8 text (it could not be stored faithfully). */
+function signedAnswer(method: Call['method'], url: URL, response: TransportResponse): SignedAnswer | null {
+  const header = (name: string): string | undefined => response.headers[name];
+  const date = header('keygen-date') ?? header('date');
+  const digest = header('keygen-digest') ?? header('digest');
+  const signature = header('keygen-signature');
+  if (date === undefined || digest === undefined || signature === undefined) return null;
+  let body: string;
+  try {
+    body = new TextDecoder('utf-8', { fatal: true }).decode(response.body);
+  } catch {
+    return null;
+  }
+  return { method, target: url.pathname + url.search, host: url.hostname, status: response.status, date, digest, signature, body };
 }
 
 /** What a verified, non-5xx, non-429 response means for this call. */

@@ -6,7 +6,7 @@
  * against the pinned key, `Digest`, the `Date` window, our own request target and host. A
  * response without a valid signature is a failure (`RESPONSE_SIGNATURE_*`), whatever its status.
  */
-import type { FailureCode, Result } from '../contract/codes.js';
+import type { Failure, FailureCode, Result } from '../contract/codes.js';
 
 /** A JSON:API resource object as the server sent it. */
 export interface ApiResource {
@@ -14,6 +14,34 @@ export interface ApiResource {
   readonly type: string;
   readonly attributes: Readonly<Record<string, unknown>>;
   readonly relationships?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A verified answer of the licensing server kept whole, so that it can be verified again later
+ * with the pinned key: what Tessera stores as evidence (a validation, a refusal, the latest
+ * signed date it has seen). Everything the signature covers is here; `status` is not covered.
+ */
+export interface SignedAnswer {
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  /** Path and query exactly as sent (the signed request target). */
+  readonly target: string;
+  /** The host name as signed (without port). */
+  readonly host: string;
+  /** The HTTP status: not signed, kept for reference only. */
+  readonly status: number;
+  /** The signed `Date` value (RFC 1123). */
+  readonly date: string;
+  /** The signed `Digest` value (`sha-256=…`). */
+  readonly digest: string;
+  /** The `Keygen-Signature` header. */
+  readonly signature: string;
+  /** The body, as UTF-8 text. */
+  readonly body: string;
+}
+
+/** A result that also carries the verified answer it came from. */
+export interface Answered {
+  readonly answer: SignedAnswer;
 }
 
 /** How the client authenticates: `Authorization: License <key>` or `Bearer <token>`. */
@@ -33,6 +61,13 @@ export interface Validation {
   readonly detail: string;
   /** The license, or null for NOT_FOUND. */
   readonly license: ApiResource | null;
+  /** The signed answer, for keeping as evidence. */
+  readonly answer: SignedAnswer;
+  /**
+   * The server's signed `Date`, in ms. A validation carries our random nonce back, so this is
+   * the server's clock at the time of asking, whatever this computer's clock says.
+   */
+  readonly serverTime: number;
 }
 
 /** Hardware description sent on activation. */
@@ -77,15 +112,21 @@ export interface KeygenClient {
   machine(idOrFingerprint: string, credentials: Credentials): Promise<Result<ApiResource>>;
   /** `POST /machines/{id|fingerprint}/actions/check-out`: the machine file's certificate text. */
   checkOutMachine(idOrFingerprint: string, options: CheckoutOptions, credentials: Credentials): Promise<Result<string>>;
-  /** `POST /licenses/{id}/actions/check-in`: the license after check-in. */
-  checkIn(licenseId: string, credentials: Credentials): Promise<Result<ApiResource>>;
-  /** `POST /machines/{id|fingerprint}/actions/ping`. */
-  ping(idOrFingerprint: string, credentials: Credentials): Promise<Result<ApiResource>>;
+  /** `POST /licenses/{id}/actions/check-in`: the license after check-in, with the signed answer. */
+  checkIn(licenseId: string, credentials: Credentials): Promise<Result<ApiResource & Answered>>;
+  /** `POST /machines/{id|fingerprint}/actions/ping`: the machine, with the signed answer. */
+  ping(idOrFingerprint: string, credentials: Credentials): Promise<Result<ApiResource & Answered>>;
   /** `DELETE /machines/{id|fingerprint}`: 204. */
   deactivate(idOrFingerprint: string, credentials: Credentials): Promise<Result<void>>;
   /** `GET /licenses/{id}/machines?page[number]=n&page[size]=size`. */
   licenseMachines(licenseId: string, page: { readonly number: number; readonly size: number }, credentials: Credentials): Promise<Result<Page<ApiResource>>>;
 }
+
+/**
+ * A failure of a call. A refusal the server signed (a 404 for a machine that is gone, a 403
+ * for a suspended license) carries that signed answer, so that it can be kept as evidence.
+ */
+export type ClientFailure = Failure & { readonly detail?: string; readonly answer?: SignedAnswer };
 
 /** Failure codes the client can return (for exhaustive handling by callers). */
 export type ClientFailureCode = FailureCode;

@@ -73,6 +73,11 @@ export interface VerifyOptions {
   readonly maxClockDriftMs?: number | undefined;
   /** Latest trusted time already seen (rollback watermark), in ms; `now` before it is a rollback. */
   readonly watermark?: number | null | undefined;
+  /**
+   * Skip the checks against the clock (issued in the future, rollback, expiry): for reading a
+   * genuine file's own dates (which of two files was issued first), never for a licensing decision.
+   */
+  readonly ignoreDates?: boolean | undefined;
   /** Algorithms this vendor allows; default: every algorithm of the pinned key's family. */
   readonly allowedAlgorithms?: readonly Algorithm[] | undefined;
 }

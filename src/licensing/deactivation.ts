@@ -1,21 +1,65 @@
-/** Deactivation of this machine: the seat is freed on the server, then the local record and key go. */
+/**
+ * Deactivation, safe to interrupt. Local first: the license is marked "deactivating" (it stops
+ * counting as licensed at once), then its seat is freed on the server, then the record and key
+ * are removed. A crash or an unreachable server between the steps leaves the mark, and the next
+ * run (or the scheduler) finishes the job; the machine is never licensed here with its seat
+ * already freed.
+ */
 import type { Result } from '../contract/codes.js';
 import { fail } from '../contract/messages.js';
+import type { Credentials } from '../keygen/client.types.js';
 import { ok, type ManagerCore } from './manager-core.js';
+import type { InstalledRecord } from './state.types.js';
+
+/** Failures that leave the seat's fate for later: the server was not reached, or its answer not verified. */
+const UNREACHED = new Set(['ISSUER_UNREACHABLE', 'ISSUER_RATE_LIMITED', 'ISSUER_ERROR', 'ISSUER_ANSWER_UNVERIFIABLE']);
+
+/** Frees the seat of a record marked "deactivating", then removes it; DEACTIVATION_INCOMPLETE while the server cannot be reached. */
+async function finish(core: ManagerCore, record: InstalledRecord): Promise<Result<{ readonly licenseId: string; readonly machineId: string }>> {
+  const machineId = record.machineId as string;
+  const key = record.licenseKeyRef === null ? null : await core.secrets.get(record.licenseKeyRef);
+  if (key !== null && !key.ok) return key;
+  const credentials: Credentials | null = key?.value === null || key === null ? null : { kind: 'license-key', key: key.value };
+  if (credentials === null) return fail('LICENSE_KEY_REQUIRED');
+  const deleted = await core.client.deactivate(machineId, credentials);
+  if (!deleted.ok && UNREACHED.has(deleted.code)) return fail('DEACTIVATION_INCOMPLETE');
+  // Already gone on the server (404): the seat is free either way.
+  if (!deleted.ok && deleted.code !== 'RESOURCE_NOT_FOUND') return deleted;
+  const removed = await core.removeLocally(record);
+  if (!removed.ok) return removed;
+  core.log(`deactivation: machine ${machineId} of license ${record.id} deactivated`);
+  return ok({ licenseId: record.id, machineId });
+}
 
 /** `LicenseManager.deactivate`: see its documentation in manager.types.ts. */
 export async function deactivate(core: ManagerCore): Promise<Result<{ readonly licenseId: string; readonly machineId: string }>> {
-  const access = await core.activeWithKey(core.now());
+  const loaded = await core.load();
+  if (!loaded.ok) return loaded;
+  // A deactivation interrupted earlier is finished first: it is the one the person asked for.
+  const interrupted = loaded.value.licenses.find((record) => record.deactivating !== null && record.machineId !== null);
+  if (interrupted !== undefined) return finish(core, interrupted);
+  const access = await core.activeWithKey();
   if (!access.ok) return access;
-  const { entry, credentials } = access.value;
-  const machineId = entry.record.machineId;
-  if (machineId === null) return fail('NOT_ACTIVATED');
-  const deleted = await core.client.deactivate(machineId, credentials);
-  if (!deleted.ok && deleted.code === 'ISSUER_UNREACHABLE') return fail('OFFLINE_DEACTIVATION_UNAVAILABLE');
-  // Already gone on the server: the seat is free either way.
-  if (!deleted.ok && deleted.code !== 'RESOURCE_NOT_FOUND') return deleted;
-  const removed = await core.removeLocally(entry.record);
-  if (!removed.ok) return removed;
-  core.log(`deactivation: machine ${machineId} of license ${entry.record.id} deactivated`);
-  return ok({ licenseId: entry.record.id, machineId });
+  const { entry } = access.value;
+  if (entry.record.machineId === null) return fail('NOT_ACTIVATED');
+  const marked = await core.update((state) => {
+    const record = state.licenses.find((candidate) => candidate.id === entry.record.id);
+    if (record === undefined) return fail('LICENSE_NOT_INSTALLED');
+    const next: InstalledRecord = { ...record, deactivating: core.clock.now() };
+    return ok({ state: { ...state, licenses: state.licenses.map((candidate) => (candidate.id === record.id ? next : candidate)) }, value: next });
+  });
+  if (!marked.ok) return marked;
+  return finish(core, marked.value);
+}
+
+/** Finishes every deactivation an earlier run left in flight (best effort, for the scheduler). */
+export async function resolvePendingDeactivations(core: ManagerCore): Promise<void> {
+  const loaded = await core.load();
+  if (!loaded.ok) return;
+  for (const record of loaded.value.licenses) {
+    if (record.deactivating !== null && record.machineId !== null) {
+      const finished = await finish(core, record);
+      if (!finished.ok) core.log(`deactivation: license ${record.id} still to finish (${finished.code})`);
+    }
+  }
 }

@@ -6,7 +6,7 @@
 import type { ApiResource } from '../keygen/client.types.js';
 import type { Resource, VerifiedLicenseFile } from '../license-file/types.js';
 import type { LicenseFacts, Seat } from './manager.types.js';
-import type { InstalledRecord, LicensingState } from './state.types.js';
+import { NO_EVIDENCE, type InstalledRecord, type LicensingState } from './state.types.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -141,39 +141,39 @@ export function toSeat(machine: ApiResource, fingerprint: string | null): Seat {
   };
 }
 
-/** A record for a verified certificate, keeping what a person chose (label, pin) from the one it replaces. */
+/**
+ * A record for a verified certificate (`stored` is its text as kept: armored, or sealed), keeping
+ * what a person chose (label, choice) and the server's kept answers from the one it replaces.
+ */
 export function recordFor(
   id: string,
-  certificate: string,
+  stored: string,
   file: VerifiedLicenseFile,
   source: InstalledRecord['source'],
   licenseKeyRef: string | null,
   previous: InstalledRecord | undefined,
   now: number,
 ): InstalledRecord {
-  const times = licenseTimesOf(file);
-  const lastCheckIn = timeOf(file.license?.attributes.lastCheckIn);
   const fingerprint = file.machine?.attributes.fingerprint;
   return {
     id,
     kind: file.kind,
     source,
-    certificate,
+    certificate: stored,
     machineId: file.machine?.id ?? null,
     fingerprint: typeof fingerprint === 'string' ? fingerprint : null,
     licenseKeyRef,
     label: previous?.label ?? null,
     pinned: previous?.pinned ?? false,
-    lastCheckInAt: lastCheckIn ?? previous?.lastCheckInAt ?? null,
-    nextCheckInAt: times.nextCheckIn,
-    ...heartbeatOf(file.machine),
+    evidence: previous?.evidence ?? NO_EVIDENCE,
+    deactivating: null,
     installedAt: previous?.installedAt ?? now,
     updatedAt: now,
   };
 }
 
 /** `state` with `record` in place of the record of the same id (or added). */
-export function upsert(state: LicensingState, record: InstalledRecord, now: number): LicensingState {
+export function upsert(state: LicensingState, record: InstalledRecord): LicensingState {
   const others = state.licenses.filter((entry) => entry.id !== record.id);
-  return { ...state, licenses: [...others, record], watermark: Math.max(state.watermark, now) };
+  return { ...state, licenses: [...others, record] };
 }

@@ -1,21 +1,27 @@
 /**
- * What every part of the license manager shares: the dependencies, one-at-a-time state
- * changes, the offline evaluation of every installed file, the active license with its key,
- * the validation scope, and the check-out that installs a fresh machine file.
+ * What every part of the license manager shares: the dependencies, the state (read without
+ * writing, changed under the cross-process lock), the offline evaluation of every installed
+ * file against signed evidence, the active license with its key, the validation scope, the
+ * check-out that installs a fresh machine file, and the keeping of the server's answers.
  */
 import type { Result } from '../contract/codes.js';
 import { fail } from '../contract/messages.js';
 import type { VendorConfig } from '../config/vendor-config.types.js';
-import type { CheckoutOptions, Credentials, KeygenClient, ValidationScope } from '../keygen/client.types.js';
+import type { CheckoutOptions, Credentials, KeygenClient, SignedAnswer, ValidationScope } from '../keygen/client.types.js';
 import { parsePublicKey, type KeyFamily, type PinnedKey } from '../license-file/public-key.js';
 import type { VerifiedLicenseFile } from '../license-file/types.js';
 import { verifyLicenseFile } from '../license-file/verify.js';
 import type { MachineService } from '../machine/machine.service.js';
 import type { SecretStore } from '../vault/secret-store.js';
-import { licenseIdOf, maskKey, recordFor, upsert } from './facts.js';
-import type { InstalledLicense, StatusReport } from './manager.types.js';
-import { decideOffline, pickActive, toInstalled, withWarnings, type Evaluated } from './status.js';
+import { createTrustedClock, type TrustedClock } from './clock.js';
+import { readAnswer, refusalOf } from './evidence.js';
+import { fileIssuedOf, licenseIdOf, maskKey } from './facts.js';
+import type { InstalledLicense, StatusReport, StatusWarning } from './manager.types.js';
+import { offlineTerms, type OfflineTerms } from './offline-terms.js';
+import { isSealed, openAnswer, seal, sealAnswer, stateKey, unseal } from './sealed-certificate.js';
+import { failureReport, pickActive, severalLicensesWarning, toInstalled, type Evaluated } from './status.js';
 import type { InstalledRecord, LicensingState, StateStore } from './state.types.js';
+import { judge, withSummary, type DecisionTime } from './verdict.js';
 
 export interface LicenseManagerDeps {
   readonly config: VendorConfig;
@@ -25,8 +31,12 @@ export interface LicenseManagerDeps {
   readonly state: StateStore;
   readonly secrets: SecretStore;
   readonly machine: Pick<MachineService, 'fingerprint' | 'describe'>;
-  /** Wall clock, in ms since the epoch. */
+  /** The local clock, in ms since the epoch. */
   readonly now: () => number;
+  /** The clock corrected by the server's signed time; default: over `now`. The runtime shares one with its clients. */
+  readonly clock?: TrustedClock;
+  /** Waits between retries; injected by tests so that nothing really waits. */
+  readonly sleep?: (ms: number) => Promise<void>;
   /** Diagnostics; never given a license key or token. */
   readonly log?: (line: string) => void;
   /** Called once per licensing API call (retries inside the client are not counted), with the call's name. */
@@ -44,10 +54,16 @@ const ALGORITHM_FOR: Record<KeyFamily, string> = {
   'ecdsa-p256': 'aes-256-gcm+ecdsa-p256',
   rsa: 'aes-256-gcm+rsa-pss-sha256',
 };
+/** Keygen's default check-out TTL (one month as Keygen counts it): asked for explicitly, so that the answer can be checked. */
+export const DEFAULT_CHECKOUT_TTL_SECONDS = 2_629_746;
 const MAX_SECRET_LENGTH = 8192;
+/** A confirmation is kept again only this often, unless what it says changed: reads write rarely. */
+const CONFIRMATION_REFRESH_MS = 10 * 60_000;
+/** The same for the latest signed date. */
+const WITNESS_REFRESH_MS = 5 * 60_000;
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-/** The keychain account that holds a license's key. */
+/** The secret-store account that holds a license's key. */
 export const keyRef = (licenseId: string): string => `license:${licenseId}`;
 
 /** A license key or token as given: visible ASCII, bounded. */
@@ -78,6 +94,16 @@ export interface ActiveAccess {
   readonly credentials: Credentials;
 }
 
+/** Every installed license judged at one instant, and the state they came from. */
+export interface Evaluation {
+  readonly state: LicensingState;
+  readonly entries: readonly Evaluated[];
+  readonly active: Evaluated | null;
+  readonly time: DecisionTime;
+  /** Warnings about the installation as a whole (several licenses, a set-aside state, an activation in flight, the clock). */
+  readonly warnings: readonly StatusWarning[];
+}
+
 /** The shared core the manager's parts are built on. */
 export interface ManagerCore {
   readonly config: VendorConfig;
@@ -85,184 +111,266 @@ export interface ManagerCore {
   readonly statusClient: KeygenClient;
   readonly secrets: SecretStore;
   readonly machine: LicenseManagerDeps['machine'];
-  readonly now: () => number;
+  readonly clock: TrustedClock;
+  readonly sleep: (ms: number) => Promise<void>;
   readonly log: (line: string) => void;
   /** The vendor's key, or why it does not parse (every operation then fails with it). */
   readonly pinned: Result<PinnedKey>;
-  readonly load: () => Promise<Result<LicensingState>>;
-  /** Loads, changes and saves the state in one turn; `change` returns the new state or a failure. */
-  mutate<T>(change: (state: LicensingState) => Result<{ readonly state: LicensingState; readonly value: T }>): Promise<Result<T>>;
-  /** Every installed license, judged offline at `time`; advances the watermark when a file verified. */
-  evaluateAll(time: number): Promise<Result<Evaluated[]>>;
+  readonly terms: OfflineTerms;
+  /** The check-out every machine file is asked with. */
+  readonly checkout: CheckoutOptions;
+  /** The state as saved; never writes. */
+  load(): Promise<Result<LicensingState>>;
+  /** Changes the state under the lock; see `StateStore.update`. */
+  update<T>(change: (state: LicensingState) => Result<{ readonly state: LicensingState; readonly value: T }>): Promise<Result<T>>;
+  /** Every installed license judged now, offline; never writes. */
+  evaluate(): Promise<Result<Evaluation>>;
   /** The active license with its key (LICENSE_KEY_REQUIRED when none is stored), or NOT_ACTIVATED. */
-  activeWithKey(time: number): Promise<Result<ActiveAccess>>;
-  /** Every installed license in install order, and the active one; null when the state cannot be read. */
-  installedEntries(): Promise<{ readonly entries: readonly Evaluated[]; readonly active: Evaluated | null } | null>;
+  activeWithKey(): Promise<Result<ActiveAccess>>;
   /** One installed license (LICENSE_NOT_INSTALLED when unknown). */
   getInstalled(id: string): Promise<Result<InstalledLicense>>;
-  /** The validation scope: product, the fingerprint for machine installs, required entitlements. */
-  scopeFor(record: InstalledRecord | null, fingerprint: string | undefined): ValidationScope;
+  /** The validation scope: product, the fingerprint (every install: a license file may license one machine only through the server), required entitlements. */
+  scopeFor(fingerprint: string | undefined): ValidationScope;
+  /** A verified certificate's text as it is kept: sealed when it carries its key in clear. */
+  storable(certificate: string, file: VerifiedLicenseFile): Promise<Result<string>>;
   /**
-   * Checks out a machine file for `machineRef`, verifies it against this machine and `licenseId`,
-   * stores the key first and then the record. Returns the status it gives.
+   * Keeps a server answer about license `licenseId` as evidence (a confirmation or a refusal,
+   * as it says) and as the latest signed date. Never fails: when the state cannot be written
+   * it returns the warning to show.
    */
-  checkOutAndStore(licenseId: string, machineRef: string, licenseKey: string, fingerprint: string, source: InstalledRecord['source']): Promise<Result<StatusReport>>;
+  keepAnswer(licenseId: string, answer: SignedAnswer, options?: { readonly fresh?: boolean }): Promise<StatusWarning | null>;
+  /** When the installed file of `record` was issued (its signed date, whatever the clock), or null when it cannot be opened. */
+  issuedOf(record: InstalledRecord): Promise<number | null>;
   /** Removes a license's record, then its key. */
   removeLocally(record: InstalledRecord): Promise<Result<void>>;
+  /** Deletes license keys that no record or activation in flight refers to (left by a crash). Best effort. */
+  cleanOrphanKeys(): Promise<void>;
 }
 
 /** Builds the core. A vendor public key that does not parse is kept as the failure `pinned`. */
 export function createManagerCore(deps: LicenseManagerDeps): ManagerCore {
-  const { config, state: store, secrets, machine, now } = deps;
+  const { config, state: store, secrets, machine } = deps;
   const log = deps.log ?? (() => undefined);
   const client = observed(deps.client, deps.onRequest);
   const statusClient = deps.statusClient === undefined ? client : observed(deps.statusClient, deps.onRequest);
+  const clock = deps.clock ?? createTrustedClock(deps.now);
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const pinned = parsePublicKey(config.publicKey);
-  const entitlements = config.requiredEntitlements !== undefined && config.requiredEntitlements.length > 0 ? config.requiredEntitlements : undefined;
+  const keyId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(config.account) ? config.account : undefined;
+  const terms = offlineTerms(config);
+  const entitlements = terms.requiredEntitlements.length > 0 ? terms.requiredEntitlements : undefined;
   const checkout: CheckoutOptions = {
     encrypt: true,
-    ...(config.checkoutTtl === undefined ? {} : { ttl: config.checkoutTtl }),
+    ttl: config.checkoutTtl === undefined ? DEFAULT_CHECKOUT_TTL_SECONDS : config.checkoutTtl,
     include: CERTIFICATE_INCLUDES,
     algorithm: pinned.ok ? ALGORITHM_FOR[pinned.value.family] : ALGORITHM_FOR.ed25519,
   };
 
-  // State changes run one at a time, each on state loaded inside its turn.
-  let queue: Promise<unknown> = Promise.resolve();
-  function exclusive<T>(task: () => Promise<T>): Promise<T> {
-    const result = queue.then(task, task);
-    queue = result.catch(() => undefined);
-    return result;
-  }
-
   const load = (): Promise<Result<LicensingState>> => store.load();
 
-  function mutate<T>(change: (state: LicensingState) => Result<{ readonly state: LicensingState; readonly value: T }>): Promise<Result<T>> {
-    return exclusive(async () => {
-      const loaded = await load();
-      if (!loaded.ok) return loaded;
-      const changed = change(loaded.value);
-      if (!changed.ok) return changed;
-      await store.save(changed.value.state);
-      return ok(changed.value.value);
-    });
+  /** The state key when anything in `state` is sealed (null otherwise, or when it cannot be read). */
+  async function stateKeyFor(state: LicensingState): Promise<Result<Buffer | null>> {
+    const answers = [state.timeWitness, ...state.licenses.flatMap((record) => [record.evidence.confirmation, record.evidence.refusal])];
+    const sealed = state.licenses.some((record) => isSealed(record.certificate)) || answers.some((answer) => answer !== null && isSealed(answer.body));
+    if (!sealed) return ok(null);
+    return stateKey(secrets, false);
   }
 
-  async function advanceWatermark(time: number): Promise<void> {
-    await mutate((state) => ok({ state: time > state.watermark ? { ...state, watermark: time } : state, value: undefined }));
+  /** The stored certificate's text: sealed ones opened with the state key. */
+  function certificateOf(record: InstalledRecord, key: Result<Buffer | null>): Result<string> {
+    if (!isSealed(record.certificate)) return ok(record.certificate);
+    if (!key.ok) return key;
+    return key.value === null ? fail('LICENSE_FILE_DECRYPTION_FAILED') : unseal(record.certificate, key.value);
   }
 
-  /** The engine's verdict on a stored certificate, with the key it needed. */
-  async function verifyRecord(record: InstalledRecord, key: PinnedKey, watermark: number, time: number): Promise<Evaluated> {
-    const judged = (verified: Result<VerifiedLicenseFile>, licenseKey: string | null): Evaluated => {
-      const keyHint = licenseKey === null ? null : maskKey(licenseKey);
-      return { record, report: decideOffline({ record, verified, keyHint, now: time }), file: verified.ok ? verified.value : null, key: licenseKey };
-    };
+  /** A kept answer opened and verified again; null when it is absent, sealed beyond reach, or edited. */
+  function readKept(stored: SignedAnswer | null, key: Result<Buffer | null>): ReturnType<typeof readAnswer> {
+    if (!pinned.ok) return null;
+    return readAnswer(openAnswer(stored, key.ok ? key.value : null), pinned.value, keyId);
+  }
+
+  /** The engine's result on a stored certificate, and the key it needed. */
+  /**
+   * The engine's result on a stored certificate (dates are the verdict's to judge, with the
+   * watermark and tolerance), and the key it needed.
+   */
+  async function openRecord(record: InstalledRecord, key: PinnedKey, sealKey: Result<Buffer | null>): Promise<{ verified: Result<VerifiedLicenseFile>; licenseKey: string | null }> {
     let licenseKey: string | null = null;
     if (record.licenseKeyRef !== null) {
       const stored = await secrets.get(record.licenseKeyRef);
-      if (!stored.ok) return judged(stored, null);
+      if (!stored.ok) return { verified: stored, licenseKey: null };
       licenseKey = stored.value;
     }
     let fingerprint: string | undefined;
     if (record.kind === 'machine') {
       const read = await machine.fingerprint();
-      if (!read.ok) return judged(read, licenseKey);
+      if (!read.ok) return { verified: read, licenseKey };
       fingerprint = read.value;
       // Installed for another machine (a copied data folder): say so rather than "cannot decrypt".
-      if (record.fingerprint !== null && record.fingerprint !== fingerprint) return judged(fail('FINGERPRINT_MISMATCH'), licenseKey);
+      if (record.fingerprint !== null && record.fingerprint !== fingerprint) return { verified: fail('FINGERPRINT_MISMATCH'), licenseKey };
     }
-    const verified = verifyLicenseFile(record.certificate, key, { licenseKey, fingerprint, now: time, watermark });
+    const certificate = certificateOf(record, sealKey);
+    if (!certificate.ok) return { verified: certificate, licenseKey };
+    const verified = verifyLicenseFile(certificate.value, key, { licenseKey, fingerprint, now: 0, ignoreDates: true });
     if (!verified.ok) {
       const needsKey = verified.code === 'LICENSE_FILE_DECRYPTION_FAILED' && licenseKey === null;
-      return judged(needsKey ? fail('LICENSE_KEY_REQUIRED') : verified, licenseKey);
+      return { verified: needsKey ? fail('LICENSE_KEY_REQUIRED') : verified, licenseKey };
     }
-    if (licenseIdOf(verified.value) !== record.id) return judged(fail('LICENSE_FILE_MALFORMED'), licenseKey);
-    return judged(verified, licenseKey);
+    if (licenseIdOf(verified.value) !== record.id) return { verified: fail('LICENSE_FILE_MALFORMED'), licenseKey };
+    return { verified, licenseKey };
   }
 
-  async function evaluateAll(time: number): Promise<Result<Evaluated[]>> {
+  async function evaluate(): Promise<Result<Evaluation>> {
     if (!pinned.ok) return pinned;
     const loaded = await load();
     if (!loaded.ok) return loaded;
-    const evaluated: Evaluated[] = [];
-    for (const record of loaded.value.licenses) evaluated.push(await verifyRecord(record, pinned.value, loaded.value.watermark, time));
-    if (evaluated.some((entry) => entry.file !== null) && time > loaded.value.watermark) await advanceWatermark(time);
-    return ok(evaluated);
+    const state = loaded.value;
+    const trusted = clock.lastServerTime() !== null;
+    const now = clock.now();
+    const sealKey = await stateKeyFor(state);
+    const opened = [];
+    for (const record of state.licenses) opened.push({ record, ...(await openRecord(record, pinned.value, sealKey)) });
+    // The latest signed date seen: files' `issued`, and the kept answer with the latest `Date`.
+    const witness = readKept(state.timeWitness, sealKey);
+    let watermark = witness?.date ?? 0;
+    for (const { verified } of opened) if (verified.ok) watermark = Math.max(watermark, fileIssuedOf(verified.value) ?? 0);
+    const time: DecisionTime = { now, local: clock.local(), trusted, watermark, toleranceMs: terms.clockToleranceMs };
+
+    const entries: Evaluated[] = opened.map(({ record, verified, licenseKey }) => {
+      const report = judge({
+        record,
+        verified,
+        confirmation: readKept(record.evidence.confirmation, sealKey),
+        refusal: readKept(record.evidence.refusal, sealKey),
+        keyHint: licenseKey === null ? null : maskKey(licenseKey),
+        time,
+        terms,
+      });
+      return { record, report, file: verified.ok ? verified.value : null, key: licenseKey };
+    });
+    const active = pickActive(entries);
+    const warnings: StatusWarning[] = [];
+    const several = severalLicensesWarning(entries, active, now);
+    if (several !== null) warnings.push(several);
+    for (const notice of state.setAside) {
+      warnings.push({
+        code: 'STATE_SET_ASIDE',
+        message: `A damaged license state was set aside on ${new Date(notice.at).toISOString()} as ${notice.name}: licenses installed before may need to be activated or imported again (dismiss with "tessera licenses dismiss-notices").`,
+        at: new Date(notice.at).toISOString(),
+      });
+    }
+    for (const record of state.licenses.filter((entry) => entry.deactivating !== null)) {
+      warnings.push({
+        code: 'DEACTIVATION_PENDING',
+        message: `License ${record.id} is being deactivated: it no longer licenses this machine, and its seat is freed as soon as the licensing server can be reached (run "tessera deactivate" again, or leave Tessera running).`,
+        at: new Date(record.deactivating ?? 0).toISOString(),
+      });
+    }
+    for (const pending of state.activations) {
+      warnings.push({
+        code: 'ACTIVATION_PENDING',
+        message: `An activation of license ${pending.licenseId} started on ${new Date(pending.startedAt).toISOString()} did not finish: activate again to finish it (no second seat is taken).`,
+        at: new Date(pending.startedAt).toISOString(),
+      });
+    }
+    return ok({ state, entries, active, time, warnings });
   }
 
-  async function activeWithKey(time: number): Promise<Result<ActiveAccess>> {
-    const evaluated = await evaluateAll(time);
+  async function activeWithKey(): Promise<Result<ActiveAccess>> {
+    const evaluated = await evaluate();
     if (!evaluated.ok) return evaluated;
-    const entry = pickActive(evaluated.value);
+    const entry = evaluated.value.active;
     if (entry === null) return fail('NOT_ACTIVATED');
     if (entry.key === null) {
       // A keychain failure is the real reason when the key could not be read.
       const code = entry.report.code;
-      return fail(code === 'KEYCHAIN_UNAVAILABLE' || code === 'KEYCHAIN_TIMEOUT' ? code : 'LICENSE_KEY_REQUIRED');
+      return fail(code === 'KEYCHAIN_UNAVAILABLE' || code === 'KEYCHAIN_TIMEOUT' || code === 'KEYCHAIN_LOCKED' || code === 'SECRET_FILE_UNUSABLE' ? code : 'LICENSE_KEY_REQUIRED');
     }
     return ok({ entry, key: entry.key, credentials: { kind: 'license-key', key: entry.key } });
   }
 
-  function scopeFor(record: InstalledRecord | null, fingerprint: string | undefined): ValidationScope {
+  function scopeFor(fingerprint: string | undefined): ValidationScope {
     return {
       ...(config.product === null ? {} : { product: config.product }),
-      ...(record === null || record.kind === 'machine' ? (fingerprint === undefined ? {} : { fingerprint }) : {}),
+      ...(fingerprint === undefined ? {} : { fingerprint }),
       ...(entitlements === undefined ? {} : { entitlements }),
     };
   }
 
-  async function checkOutAndStore(
-    licenseId: string,
-    machineRef: string,
-    licenseKey: string,
-    fingerprint: string,
-    source: InstalledRecord['source'],
-  ): Promise<Result<StatusReport>> {
-    if (!pinned.ok) return pinned;
-    const credentials: Credentials = { kind: 'license-key', key: licenseKey };
-    const certificate = await client.checkOutMachine(machineRef, checkout, credentials);
-    if (!certificate.ok) return certificate;
-    const loaded = await load();
-    if (!loaded.ok) return loaded;
-    const time = now();
-    const verified = verifyLicenseFile(certificate.value, pinned.value, { licenseKey, fingerprint, now: time, watermark: loaded.value.watermark });
-    if (!verified.ok) return verified;
-    const file = verified.value;
-    if (file.kind !== 'machine' || licenseIdOf(file) !== licenseId.toLowerCase()) return fail('RESPONSE_SCOPE_MISMATCH');
-    const id = licenseIdOf(file) as string;
-    // The key first: a record whose key is missing could not be used; a key without a record is harmless.
-    const stored = await secrets.set(keyRef(id), licenseKey);
-    if (!stored.ok) return stored;
-    const saved = await mutate((state) => {
-      const previous = state.licenses.find((entry) => entry.id === id);
-      const record = recordFor(id, certificate.value, file, source, keyRef(id), previous, time);
-      return ok({ state: upsert(state, record, time), value: record });
+  async function storable(certificate: string, file: VerifiedLicenseFile): Promise<Result<string>> {
+    if (file.encrypted) return ok(certificate);
+    const key = await stateKey(secrets, true);
+    return key.ok ? ok(seal(certificate, key.value)) : key;
+  }
+
+  async function keepAnswer(licenseId: string, answer: SignedAnswer, options: { readonly fresh?: boolean } = {}): Promise<StatusWarning | null> {
+    if (!pinned.ok) return null;
+    const read = readAnswer(answer, pinned.value, keyId);
+    if (read === null) return null;
+    const sealKey = await stateKey(secrets, true);
+    if (!sealKey.ok) return { code: 'STATE_NOT_SAVED', message: `The licensing server's latest answer could not be kept (${sealKey.message}); decisions are unaffected.`, at: new Date(read.date).toISOString() };
+    const sealed = sealAnswer(answer, sealKey.value);
+    const changed = await store.update((state) => {
+      let next = state;
+      const witness = readKept(state.timeWitness, sealKey);
+      // A fresh answer (a validation, which echoed our nonce) is the server's clock now: it
+      // replaces a witness that ran ahead; any other answer only moves the witness forward.
+      const moveWitness = witness === null || (options.fresh === true ? read.date - witness.date >= WITNESS_REFRESH_MS || read.date < witness.date : read.date - witness.date >= WITNESS_REFRESH_MS);
+      if (moveWitness) next = { ...next, timeWitness: sealed };
+      const record = next.licenses.find((entry) => entry.id === licenseId);
+      if (record !== undefined) {
+        const refusal = refusalOf(read, record.kind);
+        const evidence = record.evidence;
+        let kept = evidence;
+        if (refusal !== null) {
+          kept = { ...evidence, refusal: sealed };
+        } else {
+          const previous = readKept(evidence.confirmation, sealKey);
+          const stale = previous === null || read.date - previous.date >= CONFIRMATION_REFRESH_MS;
+          const supersedes = evidence.refusal !== null;
+          if (stale || supersedes || previous?.answer.body !== answer.body) kept = { ...evidence, confirmation: sealed, ...(supersedes ? { refusal: null } : {}) };
+        }
+        if (kept !== evidence) next = { ...next, licenses: next.licenses.map((entry) => (entry.id === licenseId ? { ...entry, evidence: kept } : entry)) };
+      }
+      return ok({ state: next, value: undefined });
     });
-    if (!saved.ok) return saved;
-    const report = decideOffline({ record: saved.value, verified, keyHint: maskKey(licenseKey), now: time });
-    return ok(withWarnings({ ...report, source: 'online' }, saved.value.lastCheckInAt, time));
+    if (changed.ok) return null;
+    return { code: 'STATE_NOT_SAVED', message: `The licensing server's latest answer could not be kept (${changed.message}); decisions are unaffected.`, at: new Date(read.date).toISOString() };
+  }
+
+  async function issuedOf(record: InstalledRecord): Promise<number | null> {
+    if (!pinned.ok) return null;
+    const sealKey = isSealed(record.certificate) ? await stateKey(secrets, false) : ok(null);
+    const { verified } = await openRecord(record, pinned.value, sealKey);
+    return verified.ok ? fileIssuedOf(verified.value) : null;
   }
 
   async function removeLocally(record: InstalledRecord): Promise<Result<void>> {
-    const removed = await mutate((state) => ok({ state: { ...state, licenses: state.licenses.filter((entry) => entry.id !== record.id) }, value: undefined }));
+    const removed = await store.update((state) => ok({ state: { ...state, licenses: state.licenses.filter((entry) => entry.id !== record.id) }, value: undefined }));
     if (!removed.ok) return removed;
     if (record.licenseKeyRef === null) return ok(undefined);
     const deleted = await secrets.delete(record.licenseKeyRef);
     return deleted.ok ? ok(undefined) : deleted;
   }
 
-  async function installedEntries(): Promise<{ readonly entries: readonly Evaluated[]; readonly active: Evaluated | null } | null> {
-    const evaluated = await evaluateAll(now());
-    if (!evaluated.ok) return null;
-    const entries = [...evaluated.value].sort((a, b) => a.record.installedAt - b.record.installedAt || a.record.id.localeCompare(b.record.id));
-    return { entries, active: pickActive(entries) };
+  async function cleanOrphanKeys(): Promise<void> {
+    const [listed, loaded] = await Promise.all([secrets.list(), load()]);
+    if (!listed.ok || !loaded.ok) return;
+    const referenced = new Set([...loaded.value.licenses.map((record) => record.licenseKeyRef), ...loaded.value.activations.map((pending) => pending.licenseKeyRef)]);
+    for (const account of listed.value) {
+      if (account.startsWith('license:') && !referenced.has(account)) {
+        const deleted = await secrets.delete(account);
+        if (deleted.ok) log(`cleanup: removed the key of a license no longer installed (${account.slice('license:'.length)})`);
+      }
+    }
   }
 
   async function getInstalled(id: string): Promise<Result<InstalledLicense>> {
-    const listed = await installedEntries();
-    const entry = listed?.entries.find((candidate) => candidate.record.id === id.toLowerCase());
-    if (listed === null || entry === undefined) return fail('LICENSE_NOT_INSTALLED');
-    return ok(toInstalled(entry, listed.active));
+    const evaluated = await evaluate();
+    if (!evaluated.ok) return evaluated;
+    const entry = evaluated.value.entries.find((candidate) => candidate.record.id === id.toLowerCase());
+    if (entry === undefined) return fail('LICENSE_NOT_INSTALLED');
+    return ok(toInstalled(entry, evaluated.value.active));
   }
 
   return {
@@ -271,17 +379,29 @@ export function createManagerCore(deps: LicenseManagerDeps): ManagerCore {
     statusClient,
     secrets,
     machine,
-    now,
+    clock,
+    sleep,
     log,
     pinned,
+    terms,
+    checkout,
     load,
-    mutate,
-    evaluateAll,
+    update: (change) => store.update(change),
+    evaluate,
     activeWithKey,
-    installedEntries,
     getInstalled,
     scopeFor,
-    checkOutAndStore,
+    storable,
+    keepAnswer,
+    issuedOf,
     removeLocally,
+    cleanOrphanKeys,
   };
+}
+
+/** The report of an evaluation's active license (with its summary sentence), or why there is none. */
+export function activeReport(evaluation: Evaluation): StatusReport {
+  const active = evaluation.active;
+  if (active === null) return { ...failureReport('NOT_ACTIVATED'), warnings: evaluation.warnings };
+  return withSummary({ ...active.report, warnings: [...active.report.warnings, ...evaluation.warnings] });
 }

@@ -8,7 +8,7 @@
  */
 import { activate } from './activation.js';
 import { deactivate } from './deactivation.js';
-import { importFile, installed, remove, update } from './installed-files.js';
+import { dismissNotices, importFile, installed, remove, update } from './installed-files.js';
 import { createManagerCore, type LicenseManagerDeps } from './manager-core.js';
 import type { LicenseManager } from './manager.types.js';
 import { checkIn, heartbeat, renew, schedule, status } from './renewal.js';
@@ -35,6 +35,7 @@ export function createLicenseManager(deps: LicenseManagerDeps): ManagedLicenseMa
     get: (id) => core.getInstalled(String(id)),
     update: (id, changes) => update(core, id, changes),
     remove: (id) => remove(core, id),
+    dismissNotices: () => dismissNotices(core),
     seats: (credentials, page) => seats(core, credentials, page),
     deactivateSeats: (credentials, ids, onProgress) => deactivateSeats(core, credentials, ids, onProgress),
     schedule: () => schedule(core),

@@ -4,9 +4,19 @@
  */
 import type { FailureCode, Result } from '../contract/codes.js';
 
-/** A warning shown beside a status that is still valid. */
+/** A warning shown beside a status (most only beside a licensed one). */
 export interface StatusWarning {
-  readonly code: 'LICENSE_EXPIRING' | 'FILE_EXPIRING' | 'CHECK_IN_OVERDUE';
+  readonly code:
+    | 'LICENSE_EXPIRING'
+    | 'FILE_EXPIRING'
+    | 'CHECK_IN_OVERDUE'
+    | 'CLOCK_SKEWED'
+    | 'ANSWER_UNVERIFIABLE'
+    | 'STATE_NOT_SAVED'
+    | 'STATE_SET_ASIDE'
+    | 'ACTIVATION_PENDING'
+    | 'DEACTIVATION_PENDING'
+    | 'SEVERAL_LICENSES';
   readonly message: string;
   /** The moment the warning is about (ISO 8601). */
   readonly at: string;
@@ -33,6 +43,11 @@ export interface StatusReport {
   /** `VALID`, or the precise reason it is not (engine code, Keygen code, NOT_ACTIVATED …). */
   readonly code: 'VALID' | FailureCode;
   readonly message: string;
+  /**
+   * The verdict in one sentence, saying what it rests on and until when: "Licensed offline until
+   * 5 Jan 2027 (machine file); check in by 12 Dec 2026." or the reason it is not licensed.
+   */
+  readonly summary: string;
   /** Whether the licensing server confirmed this answer now, or it comes from the stored file alone. */
   readonly source: 'online' | 'offline';
   readonly license: LicenseFacts | null;
@@ -40,6 +55,12 @@ export interface StatusReport {
   readonly fileExpiry: string | null;
   readonly lastCheckIn: string | null;
   readonly nextCheckIn: string | null;
+  /**
+   * What a licensed verdict rests on: the kind of file, until when it holds offline (the
+   * earlier of the file's and the license's expiry), and the check-in deadline; null when
+   * there is nothing to rest on.
+   */
+  readonly basis: { readonly kind: 'machine-file' | 'license-file'; readonly until: string | null; readonly checkInBy: string | null } | null;
   readonly warnings: readonly StatusWarning[];
 }
 
@@ -109,20 +130,26 @@ export interface LicenseManager {
   checkIn(): Promise<Result<StatusReport>>;
   /** Forces a fresh check-out of the active license's machine file. */
   renew(): Promise<Result<StatusReport>>;
-  /** Deletes this machine on the server, then wipes local state and secrets; offline → OFFLINE_DEACTIVATION_UNAVAILABLE. */
+  /**
+   * Marks the license "deactivating" (no longer licensed here), frees the seat on the server,
+   * then removes the record and key. When the server cannot be reached: DEACTIVATION_INCOMPLETE,
+   * finished by the next run or the scheduler.
+   */
   deactivate(): Promise<Result<{ readonly licenseId: string; readonly machineId: string }>>;
   /** Sends a heartbeat when the active license requires one (no-op otherwise). */
   heartbeat(): Promise<Result<{ readonly sent: boolean }>>;
   /** Verifies and installs a license or machine file carried in by hand (LICENSE_KEY_REQUIRED when encrypted and no key given). */
   importFile(certificate: string, options?: { readonly licenseKey?: string }): Promise<Result<InstalledLicense>>;
-  /** Installed licenses, ordered by install time, `limit` per page after cursor `after`. */
-  installed(page?: { readonly after?: string; readonly limit?: number }): Promise<Paged<InstalledLicense>>;
+  /** Installed licenses, ordered by install time, `limit` per page after cursor `after`; the state's failure when it cannot be read (never an empty list then). */
+  installed(page?: { readonly after?: string; readonly limit?: number }): Promise<Result<Paged<InstalledLicense>>>;
   /** One installed license (LICENSE_NOT_INSTALLED when unknown). */
   get(id: string): Promise<Result<InstalledLicense>>;
   /** Changes a person's label or the pin of an installed license. */
   update(id: string, changes: { readonly label?: string | null; readonly pinned?: boolean }): Promise<Result<InstalledLicense>>;
   /** Removes an installed license and its secrets locally (the server is not told). */
   remove(id: string): Promise<Result<void>>;
+  /** Forgets the notices about damaged state files set aside (after a person read them). */
+  dismissNotices(): Promise<Result<void>>;
   /** The license's seats, with the current machine marked. */
   seats(credentials: SeatCredentials, page?: { readonly number?: number; readonly size?: number }): Promise<Result<Paged<Seat>>>;
   /** Deactivates the given seats one by one, reporting progress. */

@@ -1,79 +1,118 @@
 /**
  * Keeping the active license current: the status (offline first, then the server), check-in,
- * a fresh machine file, heartbeats, and the schedule the background work follows.
+ * a fresh machine file, heartbeats, and the schedule the background work follows. The server's
+ * answers are kept as evidence (a refusal outranks older files; a check-in moves the deadline).
  */
 import type { Result } from '../contract/codes.js';
-import { fail } from '../contract/messages.js';
-import { fileExpiryOf, fileIssuedOf, licenseTimesOf, maskKey, timeOf, upsert } from './facts.js';
-import { ok, type ManagerCore } from './manager-core.js';
-import type { StatusReport } from './manager.types.js';
+import type { ClientFailure, ValidationScope } from '../keygen/client.types.js';
+import { resolvePendingActivations } from './activation.js';
+import { checkOutAndInstall } from './checkout-install.js';
+import { resolvePendingDeactivations } from './deactivation.js';
+import { fileExpiryOf, fileIssuedOf, heartbeatOf, maskKey, timeOf } from './facts.js';
+import { activeReport, ok, type ManagerCore } from './manager-core.js';
+import type { StatusReport, StatusWarning } from './manager.types.js';
 import type { LicensingSchedule } from './scheduler.js';
-import { failureReport, mergeOnline, notActivatedReport, pickActive } from './status.js';
-import type { InstalledRecord } from './state.types.js';
+import { failureReport, mergeOnline, type Evaluated } from './status.js';
+import { clockWarning, withSummary } from './verdict.js';
+
+/**
+ * The scope a license is validated with online. A machine install names this machine; so does a
+ * license file, unless the vendor lets it stand for any machine (a license without a machine
+ * limit, or `licenseFiles: "always"`): otherwise one license file would license every machine.
+ */
+export function onlineScope(core: ManagerCore, entry: Evaluated, fingerprint: string | undefined): ValidationScope {
+  if (entry.record.kind === 'machine') return core.scopeFor(fingerprint);
+  const maxMachines = entry.file?.license?.attributes.maxMachines;
+  const standsForAny = core.terms.licenseFiles === 'always' || maxMachines === null;
+  return core.scopeFor(standsForAny ? undefined : fingerprint);
+}
 
 /** `LicenseManager.status`: the offline verdict, confirmed online when asked and possible. */
 export async function status(core: ManagerCore, options: { readonly online?: boolean } = {}): Promise<StatusReport> {
-  const time = core.now();
-  const evaluated = await core.evaluateAll(time);
-  if (!evaluated.ok) return failureReport(evaluated.code, null);
-  const active = pickActive(evaluated.value);
-  if (active === null) return notActivatedReport();
-  if (options.online === false || active.key === null) return active.report;
-  let fingerprint: string | undefined;
-  if (active.record.kind === 'machine') {
-    const read = await core.machine.fingerprint();
-    if (!read.ok) return active.report;
-    fingerprint = read.value;
+  const evaluated = await core.evaluate();
+  if (!evaluated.ok) return failureReport(evaluated.code);
+  const offline = activeReport(evaluated.value);
+  const active = evaluated.value.active;
+  if (active === null || options.online === false || active.key === null || active.record.deactivating !== null) return offline;
+  const read = await core.machine.fingerprint();
+  const fingerprint = read.ok ? read.value : undefined;
+  if (active.record.kind === 'machine' && fingerprint === undefined) return offline;
+  const answer = await core.statusClient.validate(active.record.id, onlineScope(core, active, fingerprint), { kind: 'license-key', key: active.key });
+  const warnings: StatusWarning[] = [];
+  if (answer.ok) {
+    const kept = await core.keepAnswer(active.record.id, answer.value.answer, { fresh: true });
+    if (kept !== null) warnings.push(kept);
+    const skew = clockWarning(core.clock.local(), answer.value.serverTime, core.terms.clockToleranceMs);
+    if (skew !== null) warnings.push(skew);
+  } else {
+    const refusal = (answer as ClientFailure).answer;
+    if (refusal !== undefined) {
+      const kept = await core.keepAnswer(active.record.id, refusal);
+      if (kept !== null) warnings.push(kept);
+    }
   }
-  const answer = await core.statusClient.validate(active.record.id, core.scopeFor(active.record, fingerprint), { kind: 'license-key', key: active.key });
-  return mergeOnline(active.report, answer, { keyHint: maskKey(active.key), lastCheckInAt: active.record.lastCheckInAt, now: core.now() });
+  const merged = mergeOnline(offline, answer, { keyHint: maskKey(active.key), now: core.clock.now() });
+  return withSummary({ ...merged, warnings: [...merged.warnings, ...warnings] });
 }
 
-/** `LicenseManager.checkIn`: checks in, records the new dates, refreshes a machine file. */
+/** `LicenseManager.checkIn`: checks in, keeps the signed answer (the new deadline), refreshes a machine file. */
 export async function checkIn(core: ManagerCore): Promise<Result<StatusReport>> {
-  const access = await core.activeWithKey(core.now());
+  const access = await core.activeWithKey();
   if (!access.ok) return access;
   const { entry, credentials } = access.value;
   const checked = await core.client.checkIn(entry.record.id, credentials);
-  if (!checked.ok) return checked;
-  const time = core.now();
-  const updated = await core.mutate((state) => {
-    const record = state.licenses.find((candidate) => candidate.id === entry.record.id);
-    if (record === undefined) return fail('LICENSE_NOT_INSTALLED');
-    const next: InstalledRecord = {
-      ...record,
-      lastCheckInAt: timeOf(checked.value.attributes.lastCheckIn) ?? time,
-      nextCheckInAt: timeOf(checked.value.attributes.nextCheckIn),
-      updatedAt: time,
-    };
-    return ok({ state: upsert(state, next, time), value: next });
-  });
-  if (!updated.ok) return updated;
-  if (updated.value.kind === 'machine') {
+  if (!checked.ok) {
+    const refusal = (checked as ClientFailure).answer;
+    if (refusal !== undefined) await core.keepAnswer(entry.record.id, refusal);
+    return checked;
+  }
+  await core.keepAnswer(entry.record.id, checked.value.answer);
+  if (entry.record.kind === 'machine') {
     const fingerprint = await core.machine.fingerprint();
     if (!fingerprint.ok) return fingerprint;
-    const refreshed = await core.checkOutAndStore(entry.record.id, updated.value.machineId ?? fingerprint.value, access.value.key, fingerprint.value, updated.value.source);
+    const refreshed = await checkOutAndInstall(core, {
+      licenseId: entry.record.id,
+      machineRef: entry.record.machineId ?? fingerprint.value,
+      licenseKey: access.value.key,
+      fingerprint: fingerprint.value,
+      source: entry.record.source,
+      choose: false,
+    });
     if (!refreshed.ok) return refreshed;
   }
-  return ok(await status(core));
+  // The check-in was the server's word just now: the report says so.
+  const report = await status(core, { online: false });
+  return ok(report.licensed ? withSummary({ ...report, source: 'online' }) : report);
 }
 
 /** `LicenseManager.renew`: a fresh check-out of the active license's machine file. */
 export async function renew(core: ManagerCore): Promise<Result<StatusReport>> {
-  const access = await core.activeWithKey(core.now());
+  const access = await core.activeWithKey();
   if (!access.ok) return access;
   const { entry } = access.value;
   const fingerprint = await core.machine.fingerprint();
   if (!fingerprint.ok) return fingerprint;
-  return core.checkOutAndStore(entry.record.id, entry.record.machineId ?? fingerprint.value, access.value.key, fingerprint.value, entry.record.source);
+  return checkOutAndInstall(core, {
+    licenseId: entry.record.id,
+    machineRef: entry.record.machineId ?? fingerprint.value,
+    licenseKey: access.value.key,
+    fingerprint: fingerprint.value,
+    source: entry.record.source,
+    choose: false,
+  });
 }
 
-/** `LicenseManager.heartbeat`: pings when the active license requires heartbeats. */
+/**
+ * `LicenseManager.heartbeat`: pings when the active license requires heartbeats (no-op
+ * otherwise). A 404 means the server no longer has this machine (culled, or deactivated): the
+ * signed answer is kept, so this machine stops counting as licensed, and MACHINE_DEACTIVATED
+ * tells the caller to stop pinging and offer activation again.
+ */
 export async function heartbeat(core: ManagerCore): Promise<Result<{ readonly sent: boolean }>> {
-  const access = await core.activeWithKey(core.now());
+  const access = await core.activeWithKey();
   if (!access.ok) return access;
   const { entry, credentials } = access.value;
-  if (!entry.record.requireHeartbeat) return ok({ sent: false });
+  if (!heartbeatOf(entry.file?.machine ?? null).requireHeartbeat) return ok({ sent: false });
   let target = entry.record.machineId;
   if (target === null) {
     const fingerprint = await core.machine.fingerprint();
@@ -81,23 +120,32 @@ export async function heartbeat(core: ManagerCore): Promise<Result<{ readonly se
     target = fingerprint.value;
   }
   const pinged = await core.client.ping(target, credentials);
-  return pinged.ok ? ok({ sent: true }) : pinged;
+  if (pinged.ok) return ok({ sent: true });
+  const refusal = (pinged as ClientFailure).answer;
+  if (refusal !== undefined) {
+    await core.keepAnswer(entry.record.id, refusal);
+    if (refusal.status === 404) return { ...pinged, code: 'MACHINE_DEACTIVATED', message: 'The licensing server no longer knows this machine.' };
+  }
+  return pinged;
 }
 
-/** When the background work should next check in, renew and ping; null when nothing is active. */
+/** When the background work should next check in, renew and ping; null when nothing is active. Also finishes work an earlier run left in flight. */
 export async function schedule(core: ManagerCore): Promise<LicensingSchedule | null> {
-  const evaluated = await core.evaluateAll(core.now());
+  await resolvePendingDeactivations(core);
+  await resolvePendingActivations(core);
+  const evaluated = await core.evaluate();
   if (!evaluated.ok) return null;
-  const entry = pickActive(evaluated.value);
+  const entry = evaluated.value.active;
   if (entry === null) return null;
   const { record, file, report } = entry;
-  const times = file === null ? null : licenseTimesOf(file);
+  const heartbeats = heartbeatOf(file?.machine ?? null);
   return {
-    checkInAt: record.nextCheckInAt ?? times?.nextCheckIn ?? null,
+    checkInAt: timeOf(report.nextCheckIn),
     renewable: record.machineId !== null && entry.key !== null,
     fileIssuedAt: file === null ? null : fileIssuedOf(file),
     fileExpiresAt: file === null ? null : fileExpiryOf(file),
     fileUnusable: report.code === 'LICENSE_FILE_EXPIRED',
-    heartbeatSeconds: record.requireHeartbeat ? (record.heartbeatDuration ?? 600) : null,
+    heartbeatSeconds: heartbeats.requireHeartbeat ? (heartbeats.heartbeatDuration ?? 600) : null,
+    machineGone: report.code === 'MACHINE_DEACTIVATED',
   };
 }

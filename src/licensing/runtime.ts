@@ -12,6 +12,7 @@ import { parsePublicKey } from '../license-file/public-key.js';
 import { createMachineService } from '../machine/machine.service.js';
 import { appDataFolder } from '../platform/app-data.js';
 import { chooseSecretStore } from '../vault/secret-store-choice.js';
+import { createTrustedClock } from './clock.js';
 import { createLicenseManager, type ManagedLicenseManager } from './manager.js';
 import type { LicensingRuntime, OpenLicensing } from './runtime.types.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
@@ -51,8 +52,10 @@ export const openLicensing: OpenLicensing = async (options) => {
   const secrets = chosen.value.store;
 
   const now = (): number => Date.now();
-  const client = createKeygenClient({ config, env: options.env, now });
-  const statusClient = createKeygenClient({ config, env: options.env, now, retries: 0, timeoutMs: STATUS_TIMEOUT_MS });
+  // One clock for the process: a validation's signed time corrects it for every later answer.
+  const clock = createTrustedClock(now);
+  const client = createKeygenClient({ config, env: options.env, now: clock.now, onServerTime: clock.learn });
+  const statusClient = createKeygenClient({ config, env: options.env, now: clock.now, onServerTime: clock.learn, retries: 0, timeoutMs: STATUS_TIMEOUT_MS });
   const core = createLicenseManager({
     config,
     client,
@@ -61,6 +64,7 @@ export const openLicensing: OpenLicensing = async (options) => {
     secrets,
     machine: createMachineService(),
     now,
+    clock,
   });
 
   let scheduler: Scheduler | null = null;

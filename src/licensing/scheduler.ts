@@ -21,6 +21,8 @@ export interface LicensingSchedule {
   readonly fileUnusable: boolean;
   /** Heartbeat window in seconds when the machine must send heartbeats, else null. */
   readonly heartbeatSeconds: number | null;
+  /** The server said it no longer has this machine: nothing to ping or renew until it is activated again. */
+  readonly machineGone: boolean;
 }
 
 /** What the scheduler drives: three manager operations and the schedule. */
@@ -59,8 +61,15 @@ const HOUR = 60 * MINUTE;
 export const MAX_TIMER_MS = MINUTE;
 /** Check in this long before the deadline, so that a slow network does not make it overdue. */
 export const CHECK_IN_LEAD_MS = HOUR;
-/** Heartbeats go this long before the window closes (keygen-go pings every duration − 30 s). */
-export const HEARTBEAT_LEAD_MS = 30 * SECOND;
+/**
+ * Heartbeats go every half window (keygen-go pings at window − 30 s, which any outage longer
+ * than 30 s turns into a dead machine); a failed one is retried ever more often as the window's
+ * end nears, so that an outage shorter than the window never costs the seat.
+ */
+export const HEARTBEAT_SHARE = 1 / 2;
+/** The first retry of a failed heartbeat, and the shortest gap between two. */
+export const HEARTBEAT_RETRY_MS = 5 * SECOND;
+export const MIN_HEARTBEAT_RETRY_MS = SECOND;
 export const BACKOFF_BASE_MS = 30 * SECOND;
 /** A task that just ran does not run again sooner than this, whatever the schedule says. */
 export const MIN_GAP_MS = MINUTE;
@@ -69,7 +78,7 @@ export const REPLAN_MS = 15 * MINUTE;
 export const BACKOFF_CAP_MS = HOUR;
 
 /** Failures no retry can fix: the task waits for the next schedule instead. */
-const PERMANENT: ReadonlySet<FailureCode> = new Set(['CHECK_IN_NOT_REQUIRED', 'NOT_ACTIVATED', 'LICENSE_KEY_REQUIRED', 'LICENSE_NOT_INSTALLED']);
+const PERMANENT: ReadonlySet<FailureCode> = new Set(['CHECK_IN_NOT_REQUIRED', 'NOT_ACTIVATED', 'LICENSE_KEY_REQUIRED', 'LICENSE_NOT_INSTALLED', 'MACHINE_DEACTIVATED']);
 
 type Task = 'checkIn' | 'renew' | 'heartbeat';
 const TASKS: readonly Task[] = ['heartbeat', 'checkIn', 'renew'];
@@ -98,8 +107,17 @@ function signature(task: Task, schedule: LicensingSchedule): string {
     case 'renew':
       return `${schedule.renewable}/${schedule.fileUnusable}/${schedule.fileIssuedAt}/${schedule.fileExpiresAt}`;
     case 'heartbeat':
-      return String(schedule.heartbeatSeconds);
+      return `${schedule.heartbeatSeconds}/${schedule.machineGone}`;
   }
+}
+
+/**
+ * When to retry a failed heartbeat: backoff from HEARTBEAT_RETRY_MS, capped at a twentieth of
+ * the window, and never later than halfway to the window's end (so attempts get denser as it nears).
+ */
+export function heartbeatRetryMs(failures: number, windowMs: number, remainingMs: number): number {
+  const backoff = Math.min(windowMs / 20, HEARTBEAT_RETRY_MS * 2 ** Math.max(0, failures - 1));
+  return Math.max(MIN_HEARTBEAT_RETRY_MS, Math.min(backoff, remainingMs / 2));
 }
 
 /** Creates a scheduler; it does nothing until `start()`. */
@@ -121,6 +139,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   let lastSchedule: LicensingSchedule | null = null;
   let plannedAt: number | null = null;
   let heartbeatMs: number | null = null;
+  let heartbeatWindowMs: number | null = null;
+  /** When the last heartbeat was accepted (or the requirement began): the window runs from there. */
+  let lastBeat: number | null = null;
 
   /** Reads the schedule and sets each task's next time; a task in backoff keeps its retry time. */
   async function plan(): Promise<void> {
@@ -152,16 +173,24 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       else if (schedule.fileExpiresAt !== null) renewAt = refreshTime(schedule.fileIssuedAt, schedule.fileExpiresAt);
     }
     due.renew = keep('renew', renewAt);
-    if (schedule.heartbeatSeconds === null || givenUp.heartbeat === signature('heartbeat', schedule)) {
+    if (schedule.heartbeatSeconds === null || schedule.machineGone || givenUp.heartbeat === signature('heartbeat', schedule)) {
       due.heartbeat = null;
       heartbeatMs = null;
+      heartbeatWindowMs = null;
     } else {
       const windowMs = schedule.heartbeatSeconds * SECOND;
-      const interval = Math.max(windowMs - HEARTBEAT_LEAD_MS, windowMs / 2);
+      const interval = windowMs * HEARTBEAT_SHARE;
       // A new requirement starts with a heartbeat now; an existing one keeps its rhythm.
-      if (heartbeatMs === null || due.heartbeat === null) due.heartbeat = at;
-      else if (interval < heartbeatMs) due.heartbeat = Math.min(due.heartbeat, at + interval);
+      if (heartbeatMs === null || due.heartbeat === null) {
+        due.heartbeat = at;
+        lastBeat ??= at;
+      } else if (interval < heartbeatMs) due.heartbeat = Math.min(due.heartbeat, at + interval);
       heartbeatMs = interval;
+      heartbeatWindowMs = windowMs;
+    }
+    if (schedule.machineGone) {
+      due.renew = null;
+      log('licensing scheduler: the licensing server no longer has this machine; activate it again to take a seat');
     }
   }
 
@@ -208,9 +237,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         log(`licensing scheduler: ${task} threw (${error instanceof Error ? error.message : String(error)})`);
         result = { ok: false, code: 'REQUEST_REFUSED', message: 'unexpected error' };
       }
-      notBefore[task] = now() + MIN_GAP_MS;
+      // Heartbeats keep their own rhythm: a retry may not wait a minute near the window's end.
+      if (task !== 'heartbeat') notBefore[task] = now() + MIN_GAP_MS;
       if (result.ok) {
         failures[task] = 0;
+        if (task === 'heartbeat') lastBeat = now();
         due[task] = task === 'heartbeat' && heartbeatMs !== null ? now() + heartbeatMs : null;
       } else if (PERMANENT.has(result.code)) {
         failures[task] = 0;
@@ -219,8 +250,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         log(`licensing scheduler: ${task} not possible (${result.code})`);
       } else {
         failures[task] += 1;
-        const cap = task === 'heartbeat' && heartbeatMs !== null ? Math.min(BACKOFF_CAP_MS, heartbeatMs) : BACKOFF_CAP_MS;
-        const wait = backoffMs(failures[task], cap);
+        const wait =
+          task === 'heartbeat' && heartbeatWindowMs !== null
+            ? heartbeatRetryMs(failures[task], heartbeatWindowMs, (lastBeat ?? now()) + heartbeatWindowMs - now())
+            : backoffMs(failures[task]);
         due[task] = now() + wait;
         log(`licensing scheduler: ${task} failed (${result.code}); retrying in ${Math.round(wait / SECOND)} s`);
       }

@@ -13,8 +13,8 @@ const MAX_PAGE = 100;
 /** Seat credentials as API credentials and the license they are about (looked up for a license key). */
 async function seatAccess(core: ManagerCore, credentials: SeatCredentials, needLicenseId: boolean): Promise<Result<{ readonly credentials: Credentials; readonly licenseId: string | null }>> {
   if ('activeLicense' in credentials) {
-    const listed = await core.installedEntries();
-    const active = listed?.active ?? null;
+    const evaluated = await core.evaluate();
+    const active = evaluated.ok ? evaluated.value.active : null;
     if (active === null) return fail('NOT_ACTIVATED');
     // A license imported without its key cannot speak for itself: an administrator must.
     if (active.key === null) return fail('ADMIN_CREDENTIALS_REQUIRED');

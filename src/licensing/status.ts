@@ -1,13 +1,13 @@
 /**
- * The status decision: offline from the stored, verified certificate first, then refined by what
- * the licensing server answers. Pure: the manager gathers the inputs (engine result, clock,
- * server answer) and these functions decide.
+ * Status reports: the shape of "not licensed", the warnings beside a verdict, how a server's
+ * answer refines the offline verdict (verdict.ts), and which installed license is the active
+ * one. Pure: the manager gathers the inputs and these functions decide.
  */
 import { isFailureCode, type FailureCode, type Result } from '../contract/codes.js';
 import { messageFor } from '../contract/messages.js';
-import type { ApiResource, Validation } from '../keygen/client.types.js';
+import type { ApiResource, ClientFailure, Validation } from '../keygen/client.types.js';
 import type { VerifiedLicenseFile } from '../license-file/types.js';
-import { factsOf, fileExpiryOf, isoOf, licenseTimesOf, timeOf, withLiveLicense } from './facts.js';
+import { isoOf, timeOf, withLiveLicense } from './facts.js';
 import type { InstalledLicense, LicenseFacts, StatusReport, StatusWarning } from './manager.types.js';
 import type { InstalledRecord } from './state.types.js';
 
@@ -19,11 +19,17 @@ export const FILE_EXPIRING_WITHIN_MS = 3 * DAY;
 /** A check-in due sooner than this (or a quarter of its interval, when shorter) is announced. */
 export const CHECK_IN_DUE_WITHIN_MS = DAY;
 
-/** Answers from the server that say nothing about the license: the stored file decides meanwhile. */
-const SERVER_SILENT: ReadonlySet<FailureCode> = new Set(['ISSUER_UNREACHABLE', 'ISSUER_RATE_LIMITED', 'ISSUER_ERROR']);
-
-/** Policies under which an expired license keeps working (Keygen's `expirationStrategy`). */
-const KEEPS_ACCESS_WHEN_EXPIRED: ReadonlySet<string> = new Set(['MAINTAIN_ACCESS', 'ALLOW_ACCESS']);
+/** Answers that say nothing about the license: the offline verdict stands meanwhile. */
+const SERVER_SILENT: ReadonlySet<FailureCode> = new Set([
+  'ISSUER_UNREACHABLE',
+  'ISSUER_RATE_LIMITED',
+  'ISSUER_ERROR',
+  'ISSUER_ANSWER_UNVERIFIABLE',
+  'TLS_CERTIFICATE_UNTRUSTED',
+  'TLS_CERTIFICATE_NAME_MISMATCH',
+  'TLS_CERTIFICATE_EXPIRED',
+  'TLS_HANDSHAKE_FAILED',
+]);
 
 const VALID_MESSAGE = 'This machine is licensed.';
 
@@ -32,110 +38,60 @@ export function asFailureCode(code: string): FailureCode {
   return isFailureCode(code) ? code : 'REQUEST_REFUSED';
 }
 
-function messageOf(code: 'VALID' | FailureCode): string {
+/** The sentence of a verdict code. */
+export function messageOf(code: 'VALID' | FailureCode): string {
   return code === 'VALID' ? VALID_MESSAGE : messageFor(code).message;
 }
 
 /** The report when nothing is installed. */
 export function notActivatedReport(): StatusReport {
+  return failureReport('NOT_ACTIVATED');
+}
+
+/** The report for a failure that prevents any decision (unreadable state, keychain down, a refused file). */
+export function failureReport(code: FailureCode): StatusReport {
   return {
     licensed: false,
-    code: 'NOT_ACTIVATED',
-    message: messageOf('NOT_ACTIVATED'),
+    code,
+    message: messageOf(code),
+    summary: messageOf(code),
     source: 'offline',
     license: null,
     fileExpiry: null,
     lastCheckIn: null,
     nextCheckIn: null,
+    basis: null,
     warnings: [],
   };
 }
 
-/** The report for a failure that prevents any decision (unreadable state, keychain down). */
-export function failureReport(code: FailureCode, record: InstalledRecord | null): StatusReport {
-  return {
-    ...notActivatedReport(),
-    code,
-    message: messageOf(code),
-    lastCheckIn: isoOf(record?.lastCheckInAt ?? null),
-    nextCheckIn: isoOf(record?.nextCheckInAt ?? null),
-  };
-}
-
-/** What the offline decision needs about one installed license. */
-export interface OfflineInputs {
-  readonly record: InstalledRecord;
-  /** The engine's verdict on the stored certificate, or the failure that kept it from reading it. */
-  readonly verified: Result<VerifiedLicenseFile>;
-  /** The masked license key, or null. */
-  readonly keyHint: string | null;
-  readonly now: number;
-}
-
-/**
- * Decides from the stored certificate alone: the engine's code when it refused the file, else
- * SUSPENDED (signed in the file), EXPIRED (the license's own expiry, unless the policy keeps
- * access), OVERDUE (the next check-in passed), else VALID. Never fails.
- */
-export function decideOffline(inputs: OfflineInputs): StatusReport {
-  const { record, verified, keyHint, now } = inputs;
-  if (!verified.ok) return failureReport(verified.code, record);
-  const file = verified.value;
-  const times = licenseTimesOf(file);
-  const nextCheckIn = record.nextCheckInAt ?? times.nextCheckIn;
-  const strategy = file.policy?.attributes.expirationStrategy;
-  const keepsAccess = typeof strategy === 'string' && KEEPS_ACCESS_WHEN_EXPIRED.has(strategy);
-  let code: 'VALID' | FailureCode = 'VALID';
-  if (times.suspended) code = 'SUSPENDED';
-  else if (times.expiry !== null && times.expiry <= now && !keepsAccess) code = 'EXPIRED';
-  else if (nextCheckIn !== null && nextCheckIn <= now) code = 'OVERDUE';
-  return withWarnings(
-    {
-      licensed: code === 'VALID',
-      code,
-      message: messageOf(code),
-      source: 'offline',
-      license: factsOf(file, keyHint),
-      fileExpiry: isoOf(fileExpiryOf(file)),
-      lastCheckIn: isoOf(record.lastCheckInAt),
-      nextCheckIn: isoOf(nextCheckIn),
-      warnings: [],
-    },
-    record.lastCheckInAt,
-    now,
-  );
-}
-
 /** Facts from the server's license alone, when the stored file could not be read. */
 function liveFacts(license: ApiResource, keyHint: string | null): LicenseFacts {
-  const empty: LicenseFacts = {
-    id: license.id,
-    name: null,
-    keyHint,
-    status: null,
-    expiry: null,
-    policy: null,
-    product: null,
-    entitlements: [],
-    machine: null,
-  };
+  const empty: LicenseFacts = { id: license.id, name: null, keyHint, status: null, expiry: null, policy: null, product: null, entitlements: [], machine: null };
   return withLiveLicense(empty, license);
 }
 
+/** What the server answered to a validation, as the status merges it. */
+export type OnlineAnswer = Result<Validation> & { readonly detail?: string };
+
 /**
  * Refines an offline report with the server's answer. A verified validation decides (source
- * `online`); an unreachable, rate-limited or failing server leaves the offline answer; an answer
- * that cannot be trusted (signature, nonce, scope, malformed) or a refusal is "not licensed" with
- * its code. `lastCheckInAt` and `now` recompute the warnings.
+ * `online`). An unreachable, rate-limited or failing server, an answer that could not be
+ * verified (a gateway's page, a cut-off reply) or a TLS failure leave the offline verdict,
+ * with a warning naming what came back. A forged or altered signed answer, or a refusal, is
+ * "not licensed" with its code. `now` recomputes the warnings.
  */
-export function mergeOnline(
-  offline: StatusReport,
-  answer: Result<Validation>,
-  context: { readonly keyHint: string | null; readonly lastCheckInAt: number | null; readonly now: number },
-): StatusReport {
+export function mergeOnline(offline: StatusReport, answer: OnlineAnswer, context: { readonly keyHint: string | null; readonly now: number }): StatusReport {
   if (!answer.ok) {
-    if (SERVER_SILENT.has(answer.code)) return offline;
-    return withWarnings({ ...offline, licensed: false, code: answer.code, message: messageOf(answer.code), source: 'online' }, context.lastCheckInAt, context.now);
+    if (!SERVER_SILENT.has(answer.code)) return { ...offline, licensed: false, code: answer.code, message: messageOf(answer.code), source: 'online', warnings: [] };
+    const failure = answer as ClientFailure;
+    if (answer.code === 'ISSUER_UNREACHABLE' || answer.code === 'ISSUER_RATE_LIMITED') return offline;
+    const warning: StatusWarning = {
+      code: 'ANSWER_UNVERIFIABLE',
+      message: `${messageFor(answer.code).title}: ${failure.detail ?? messageFor(answer.code).message} The offline verdict stands.`,
+      at: new Date(context.now).toISOString(),
+    };
+    return { ...offline, warnings: [...offline.warnings, warning] };
   }
   const { valid, code: keygenCode, license } = answer.value;
   const code: 'VALID' | FailureCode = valid ? 'VALID' : asFailureCode(keygenCode);
@@ -143,17 +99,23 @@ export function mergeOnline(
   if (license !== null) facts = facts === null ? liveFacts(license, context.keyHint) : withLiveLicense(facts, license);
   const liveNext = license === null ? undefined : license.attributes.nextCheckIn;
   const nextCheckIn = liveNext === undefined ? offline.nextCheckIn : isoOf(timeOf(liveNext));
+  const liveLast = license === null ? undefined : license.attributes.lastCheckIn;
+  const lastCheckIn = liveLast === undefined ? offline.lastCheckIn : isoOf(timeOf(liveLast));
+  const basis = offline.basis === null ? null : { ...offline.basis, checkInBy: nextCheckIn };
   return withWarnings(
-    { ...offline, licensed: valid, code, message: messageOf(code), source: 'online', license: facts, nextCheckIn },
-    context.lastCheckInAt,
+    { ...offline, licensed: valid, code, message: messageOf(code), source: 'online', license: facts, nextCheckIn, lastCheckIn, basis },
+    timeOf(lastCheckIn),
     context.now,
   );
 }
 
-/** The warnings of a report: only a licensed report carries any. */
+/** The warnings of a report: the verdict's own ones only beside a licensed report. */
 export function withWarnings(report: StatusReport, lastCheckInAt: number | null, now: number): StatusReport {
-  return { ...report, warnings: report.licensed ? warningsFor(report, lastCheckInAt, now) : [] };
+  const kept = report.warnings.filter((warning) => !VERDICT_WARNINGS.has(warning.code));
+  return { ...report, warnings: [...(report.licensed ? warningsFor(report, lastCheckInAt, now) : []), ...kept] };
 }
+
+const VERDICT_WARNINGS: ReadonlySet<StatusWarning['code']> = new Set(['LICENSE_EXPIRING', 'FILE_EXPIRING', 'CHECK_IN_OVERDUE']);
 
 function warningsFor(report: StatusReport, lastCheckInAt: number | null, now: number): StatusWarning[] {
   const warnings: StatusWarning[] = [];
@@ -189,12 +151,28 @@ export interface Evaluated {
   readonly key: string | null;
 }
 
-/** The active record: the pinned one, else the most recently updated licensed one, else the most recently updated. */
+/**
+ * The active record, never switched silently: the one chosen (`pinned`), else the only one,
+ * else the earliest installed (a person is told to choose). A record being deactivated is
+ * never active.
+ */
 export function pickActive(evaluated: readonly Evaluated[]): Evaluated | null {
-  const pinned = evaluated.find((entry) => entry.record.pinned);
-  if (pinned !== undefined) return pinned;
-  const newest = [...evaluated].sort((a, b) => b.record.updatedAt - a.record.updatedAt || a.record.id.localeCompare(b.record.id));
-  return newest.find((entry) => entry.report.licensed) ?? newest[0] ?? null;
+  const candidates = evaluated.filter((entry) => entry.record.deactivating === null);
+  const chosen = candidates.find((entry) => entry.record.pinned);
+  if (chosen !== undefined) return chosen;
+  const byInstall = [...candidates].sort((a, b) => a.record.installedAt - b.record.installedAt || a.record.id.localeCompare(b.record.id));
+  return byInstall[0] ?? null;
+}
+
+/** The warning beside the status when several licenses are installed and none was chosen. */
+export function severalLicensesWarning(evaluated: readonly Evaluated[], active: Evaluated | null, now: number): StatusWarning | null {
+  const usable = evaluated.filter((entry) => entry.record.deactivating === null);
+  if (usable.length < 2 || active === null || active.record.pinned) return null;
+  return {
+    code: 'SEVERAL_LICENSES',
+    message: `${usable.length} licenses are installed and none was chosen, so the first installed one answers: choose one (tessera licenses use ID, or "Use" on the Offline files screen).`,
+    at: new Date(now).toISOString(),
+  };
 }
 
 /** An installed license as listed; `active` is the one `status` answers for. */

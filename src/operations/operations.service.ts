@@ -67,10 +67,7 @@ export function createOperationsService(options: OperationsOptions): OperationsS
     'license:deactivate': () => manager.deactivate(),
     'files:choose': async () => invalidInput('choosing a file is done by the window, not the core'),
     'files:import': (input) => (input.licenseKey === undefined ? manager.importFile(input.certificate) : manager.importFile(input.certificate, { licenseKey: input.licenseKey })),
-    'licenses:list': async (input) => ({
-      ok: true,
-      value: await manager.installed({ ...(input.after === undefined ? {} : { after: input.after }), ...(input.limit === undefined ? {} : { limit: input.limit }) }),
-    }),
+    'licenses:list': (input) => manager.installed({ ...(input.after === undefined ? {} : { after: input.after }), ...(input.limit === undefined ? {} : { limit: input.limit }) }),
     'licenses:remove': async (input) => {
       const removed = await manager.remove(input.id);
       return removed.ok ? { ok: true, value: null } : removed;
@@ -81,7 +78,7 @@ export function createOperationsService(options: OperationsOptions): OperationsS
     'settings:get': async () => ({ ok: true, value: settings() }),
     'settings:diagnostics': async () => {
       const [report, installed, fingerprint] = await Promise.all([manager.status({ online: false }), manager.installed({ limit: 1000 }), options.fingerprint()]);
-      return { ok: true, value: { text: buildDiagnostics({ settings: settings(), report, installed: installed.data, fingerprint, now: now() }) } };
+      return { ok: true, value: { text: buildDiagnostics({ settings: settings(), report, installed: installed.ok ? installed.value.data : [], fingerprint, now: now() }) } };
     },
   };
 

@@ -25,6 +25,7 @@ const LICENSED: StatusReport = {
   licensed: true,
   code: 'VALID',
   message: 'The license is valid.',
+  summary: 'The license is valid.',
   source: 'offline',
   license: {
     id: LICENSE_ID,
@@ -40,6 +41,7 @@ const LICENSED: StatusReport = {
   fileExpiry: '2030-02-01T00:00:00.000Z',
   lastCheckIn: null,
   nextCheckIn: null,
+  basis: null,
   warnings: [],
 };
 const NOT_LICENSED: StatusReport = {
@@ -47,6 +49,7 @@ const NOT_LICENSED: StatusReport = {
   licensed: false,
   code: 'NOT_ACTIVATED',
   message: messageFor('NOT_ACTIVATED').message,
+  summary: messageFor('NOT_ACTIVATED').message,
   license: null,
   fileExpiry: null,
 };
@@ -117,7 +120,11 @@ class FakeManager implements LicenseManager {
   }
   async installed(...args: [page?: { after?: string; limit?: number }]) {
     this.#record('installed', args);
-    return this.page;
+    return ok(this.page);
+  }
+  async dismissNotices() {
+    this.#record('dismissNotices', []);
+    return ok(undefined);
   }
   async get(id: string) {
     this.#record('get', [id]);

@@ -18,6 +18,7 @@ import { runCli } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/output.js';
 import { createMemoryStore, type MemoryStore } from '../../src/vault/memory.store.js';
 import { startTestIssuer, type TestIssuer } from '../issuer/support.js';
+import { TEST_SERVICE } from '../support/keychain.js';
 
 const KEY = 'C1B6DE-39A6E3-DE1529-8559A0-4AF593-V3';
 const TOKEN = 'admin-1f0e9d8c7b6a5f4e3d2c1b0a99887766v3';
@@ -28,6 +29,7 @@ const LICENSED: StatusReport = {
   licensed: true,
   code: 'VALID',
   message: 'The license is valid.',
+  summary: 'The license is valid.',
   source: 'online',
   license: {
     id: LICENSE_ID,
@@ -43,6 +45,7 @@ const LICENSED: StatusReport = {
   fileExpiry: '2030-02-01T00:00:00.000Z',
   lastCheckIn: '2030-01-01T00:00:00.000Z',
   nextCheckIn: '2030-01-15T00:00:00.000Z',
+  basis: null,
   warnings: [{ code: 'CHECK_IN_OVERDUE', message: 'Check in before 2030-01-15.', at: '2030-01-15T00:00:00.000Z' }],
 };
 
@@ -94,7 +97,8 @@ function fakeManager(overrides: Partial<LicenseManager>, calls: Call[]): License
     deactivate: async () => ok({ licenseId: LICENSE_ID, machineId: 'machine-1' }),
     heartbeat: async () => ok({ sent: false }),
     importFile: async () => ok(IMPORTED),
-    installed: async () => ({ data: [INSTALLED], next: null }),
+    installed: async () => ok({ data: [INSTALLED], next: null }),
+    dismissNotices: async () => ok(undefined),
     get: async (id) => (id === INSTALLED.id ? ok(INSTALLED) : fail('LICENSE_NOT_INSTALLED')),
     update: async () => ok(INSTALLED),
     remove: async () => ({ ok: true, value: undefined }),
@@ -479,7 +483,7 @@ describe('tessera import', () => {
 describe('tessera licenses', () => {
   it('lists every installed license across pages, for people and as JSON', async () => {
     const pages = async (page?: { after?: string; limit?: number }) =>
-      page?.after === undefined ? { data: [INSTALLED], next: INSTALLED.id } : { data: [IMPORTED], next: null };
+      ok(page?.after === undefined ? { data: [INSTALLED], next: INSTALLED.id } : { data: [IMPORTED], next: null });
     const human = await run(['licenses', 'list'], { manager: { installed: pages } });
     expect(human.code).toBe(0);
     expect(human.called('installed')).toHaveLength(2);
@@ -493,7 +497,7 @@ describe('tessera licenses', () => {
   });
 
   it('says when nothing is installed', async () => {
-    const result = await run(['licenses', 'list'], { manager: { installed: async () => ({ data: [], next: null }) } });
+    const result = await run(['licenses', 'list'], { manager: { installed: async () => ok({ data: [], next: null }) } });
     expect(result.code).toBe(0);
     expect(result.out).toContain('No license is installed');
   });
@@ -776,7 +780,8 @@ describe('with the real licensing core and the local issuer (no keychain needed)
     const io: Io = {
       stdout: (text) => (out += text),
       stderr: (text) => (err += text),
-      env: { TESSERA_HOME: home, ...options.env },
+      // The run's own keychain service; secrets in the owner-only file, so no keychain is needed.
+      env: { TESSERA_HOME: home, TESSERA_KEYCHAIN_SERVICE: TEST_SERVICE, TESSERA_SECRET_STORE: 'file', ...options.env },
       isTty: false,
       readStdin: async () => options.stdin ?? '',
     };
@@ -790,7 +795,7 @@ describe('with the real licensing core and the local issuer (no keychain needed)
     expect(fresh.json()).toMatchObject({ licensed: false, code: 'NOT_ACTIVATED', license: null });
 
     let out = '';
-    const io: Io = { stdout: (text) => (out += text), stderr: () => undefined, env: { TESSERA_HOME: home }, isTty: false, readStdin: async () => '' };
+    const io: Io = { stdout: (text) => (out += text), stderr: () => undefined, env: { TESSERA_HOME: home, TESSERA_KEYCHAIN_SERVICE: TEST_SERVICE, TESSERA_SECRET_STORE: 'file' }, isTty: false, readStdin: async () => '' };
     expect(await runCli(['status', '--json', '--config', join(home, 'missing.json')], io)).toBe(1);
     expect(JSON.parse(out)).toMatchObject({ ok: false, code: 'CONFIG_NOT_FOUND', detail: expect.stringContaining('missing.json') as string });
     out = '';
@@ -882,7 +887,7 @@ describe('with the real licensing core and the local issuer (no keychain needed)
     const offlineConfig = join(home, 'offline.json');
     writeFileSync(offlineConfig, JSON.stringify({ ...t.issuer.config, apiUrl: `http://127.0.0.1:${port}` }));
     let out = '';
-    const io: Io = { stdout: (text) => (out += text), stderr: () => undefined, env: { TESSERA_HOME: home }, isTty: false, readStdin: async () => demo('Floating (3 seats)').key };
+    const io: Io = { stdout: (text) => (out += text), stderr: () => undefined, env: { TESSERA_HOME: home, TESSERA_KEYCHAIN_SERVICE: TEST_SERVICE, TESSERA_SECRET_STORE: 'file' }, isTty: false, readStdin: async () => demo('Floating (3 seats)').key };
     expect(await runCli(['seats', 'list', '--license', '-', '--json', '--config', offlineConfig], io)).toBe(3);
     expect(JSON.parse(out)).toMatchObject({ ok: false, code: 'ISSUER_UNREACHABLE' });
   });

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFileStateStore } from '../../src/licensing/state-store.js';
-import type { InstalledRecord, LicensingState } from '../../src/licensing/state.types.js';
+import { EMPTY_STATE, NO_EVIDENCE, type InstalledRecord, type LicensingState } from '../../src/licensing/state.types.js';
 import { prng, testSeed } from '../support/prng.js';
 
 const WRITER = fileURLToPath(new URL('../support/crash-writer.mjs', import.meta.url));
@@ -40,26 +40,22 @@ function record(label: string, certificateText: string, time: number): Installed
     fingerprint: randomBytes(32).toString('hex'),
     licenseKeyRef: `license-key:${label}`,
     label,
-    pinned: false,
-    lastCheckInAt: time,
-    nextCheckInAt: time + 86_400_000,
-    requireHeartbeat: label === 'b2',
-    heartbeatDuration: label === 'b2' ? 600 : null,
+    pinned: label === 'b2',
+    evidence: NO_EVIDENCE,
+    deactivating: label === 'a2' ? time : null,
     installedAt: time,
     updatedAt: time,
   };
 }
 
-const INITIAL: LicensingState = { version: 1, licenses: [record('initial', certificate(1_000), 1_700_000_000_000)], watermark: 1_700_000_000_000 };
+const INITIAL: LicensingState = { ...EMPTY_STATE, licenses: [record('initial', certificate(1_000), 1_700_000_000_000)] };
 const A: LicensingState = {
-  version: 1,
+  ...EMPTY_STATE,
   licenses: [record('a1', certificate(8_192), 1_700_000_100_000), record('a2', certificate(2_000), 1_700_000_100_000)],
-  watermark: 1_700_000_100_000,
 };
 const B: LicensingState = {
-  version: 1,
+  ...EMPTY_STATE,
   licenses: [record('b1', certificate(8_192), 1_700_000_200_000), record('b2', certificate(8_192), 1_700_000_200_000), record('b3', certificate(500), 1_700_000_200_000)],
-  watermark: 1_700_000_200_000,
 };
 
 interface Trial {
@@ -110,7 +106,7 @@ describe('state store crash consistency (SIGKILL during saves)', () => {
     const folder = join(root, 'state');
     const fixtures = join(root, 'fixtures.json');
     await writeFile(fixtures, JSON.stringify({ a: A, b: B }));
-    await createFileStateStore(folder).save(INITIAL);
+    await createFileStateStore(folder).update(() => ({ ok: true, value: { state: INITIAL, value: undefined } }));
 
     const seen = { initial: 0, a: 0, b: 0 };
     for (let trial = 0; trial < TRIALS; trial += 1) {

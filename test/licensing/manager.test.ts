@@ -20,6 +20,7 @@ import type { LicensingState, StateStore } from '../../src/licensing/state.types
 import { MachineService } from '../../src/machine/machine.service.js';
 import { createMemoryStore, type MemoryStore } from '../../src/vault/memory.store.js';
 import { startTestIssuer, type TestIssuer } from '../issuer/support.js';
+import { TEST_SERVICE } from '../support/keychain.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -98,6 +99,11 @@ async function serverMachines(licenseId: string): Promise<{ id: string; fingerpr
   return (response.json.data as { id: string; attributes: { fingerprint: string } }[]).map((machine) => ({ id: machine.id, fingerprint: machine.attributes.fingerprint }));
 }
 
+/** The license keys a machine keeps in its secret store (its state key aside). */
+async function licenseKeysOf(machine: Machine): Promise<string[]> {
+  return value(await machine.secrets.list()).filter((account) => account.startsWith('license:'));
+}
+
 /** Every file under the state folder, as text: no secret may appear in any of them. */
 function filesUnder(folder: string): string {
   return readdirSync(folder, { recursive: true, withFileTypes: true })
@@ -134,7 +140,8 @@ describe('activation', () => {
     const state = await machine.state();
     expect(state.licenses).toHaveLength(1);
     expect(state.licenses[0]).toMatchObject({ id: license.id, kind: 'machine', source: 'activation', fingerprint: await fingerprintOf(machine), licenseKeyRef: `license:${license.id}` });
-    expect(state.watermark).toBe(clock);
+    // The validation's signed date is kept as the latest time seen (whole seconds, as HTTP dates go).
+    expect(Date.parse(state.timeWitness?.date ?? '')).toBe(Math.floor(clock / 1000) * 1000);
     expect(filesUnder(machine.store.folder)).not.toContain(license.key);
 
     const servers = await serverMachines(license.id);
@@ -182,7 +189,7 @@ describe('activation', () => {
     const result = await other.manager.activate(license.key);
     expect(codeOf(result)).toBe('MACHINE_LIMIT_EXCEEDED');
     expect((await other.state()).licenses).toEqual([]);
-    expect(value(await other.secrets.list())).toEqual([]);
+    expect(await licenseKeysOf(other)).toEqual([]);
   });
 
   it('a floating license takes 3 machines and refuses the 4th with MACHINE_LIMIT_EXCEEDED', async () => {
@@ -200,7 +207,7 @@ describe('activation', () => {
     expect(codeOf(await machine.manager.activate('NOT-A-REAL-KEY-0000'))).toBe('NOT_FOUND');
     expect(codeOf(await machine.manager.activate('has spaces in it'))).toBe('LICENSE_INVALID');
     expect((await machine.state()).licenses).toEqual([]);
-    expect(value(await machine.secrets.list())).toEqual([]);
+    expect(await licenseKeysOf(machine)).toEqual([]);
   });
 
   it('reports ENTITLEMENTS_MISSING when the vendor requires an entitlement the license lacks', async () => {
@@ -216,7 +223,6 @@ describe('check-in, heartbeat and renewal', () => {
     const activated = value(await machine.manager.activate(license.key));
     const nextCheckIn = Date.parse(activated.nextCheckIn ?? '');
     expect(nextCheckIn).toBeGreaterThan(clock);
-    expect((await machine.state()).licenses[0]?.nextCheckInAt).toBe(nextCheckIn);
 
     clock = nextCheckIn - HOUR;
     const soon = await machine.manager.status({ online: false });
@@ -233,9 +239,12 @@ describe('check-in, heartbeat and renewal', () => {
     expect(Date.parse(checkedIn.lastCheckIn ?? '')).toBe(clock);
     expect(Date.parse(checkedIn.nextCheckIn ?? '')).toBe(clock + DAY);
     const record = (await machine.state()).licenses[0];
-    expect(record?.lastCheckInAt).toBe(clock);
+    // The check-in's signed answer is kept (sealed: a license resource names its key); it, not an
+    // editable field, carries the new deadline.
+    expect(record?.evidence.confirmation?.body.startsWith('tessera-sealed:v1:')).toBe(true);
+    expect((await machineNamed('a', { folder: machine.store.folder, secrets: machine.secrets }).manager.status({ online: false })).nextCheckIn).toBe(checkedIn.nextCheckIn);
     expect(record?.certificate).not.toBe(before);
-    expect(machine.calls.slice(-3)).toEqual(['checkIn', 'checkOutMachine', 'validate']);
+    expect(machine.calls.slice(-2)).toEqual(['checkIn', 'checkOutMachine']);
   });
 
   it('a license without check-in answers CHECK_IN_NOT_REQUIRED', async () => {
@@ -250,7 +259,6 @@ describe('check-in, heartbeat and renewal', () => {
     value(await machine.manager.activate(license.key));
     // The server starts the heartbeat on activation (ALIVE): no extra ping is needed.
     expect(machine.calls).toEqual(['validateKey', 'activate', 'checkOutMachine']);
-    expect((await machine.state()).licenses[0]).toMatchObject({ requireHeartbeat: true, heartbeatDuration: 600 });
     expect(await machine.manager.status()).toMatchObject({ licensed: true, code: 'VALID', source: 'online' });
 
     clock += 5 * 60_000;
@@ -278,13 +286,17 @@ describe('check-in, heartbeat and renewal', () => {
     expect(machine.calls).toEqual(['validateKey', 'activate', 'checkOutMachine', 'ping']);
   });
 
-  it('a missed heartbeat loses the seat online while the file still verifies offline', async () => {
+  it('a missed heartbeat loses the seat: online says so, and the signed answer is kept, so offline says so too', async () => {
     const machine = machineNamed('a');
     value(await machine.manager.activate(demo('Heartbeat required').key));
     clock += 11 * 60_000;
     // The server culls a dead machine (Keygen's default DEACTIVATE_DEAD): this machine has no seat any more.
     expect(await machine.manager.status()).toMatchObject({ licensed: false, code: 'NO_MACHINES', source: 'online' });
-    expect(await machine.manager.status({ online: false })).toMatchObject({ licensed: true, code: 'VALID' });
+    // The file alone would still verify; the kept refusal outranks it.
+    expect(await machine.manager.status({ online: false })).toMatchObject({ licensed: false, code: 'MACHINE_DEACTIVATED', source: 'offline' });
+    // A heartbeat says the seat is gone (404), and the schedule stops pinging.
+    expect(codeOf(await machine.manager.heartbeat())).toBe('MACHINE_DEACTIVATED');
+    expect(await machine.manager.schedule()).toMatchObject({ machineGone: true });
   });
 
   it('a license without heartbeats sends none', async () => {
@@ -332,7 +344,7 @@ describe('deactivation', () => {
     expect(value(await machine.manager.deactivate())).toEqual({ licenseId: license.id, machineId });
     expect(await serverMachines(license.id)).toEqual([]);
     expect((await machine.state()).licenses).toEqual([]);
-    expect(value(await machine.secrets.list())).toEqual([]);
+    expect(await licenseKeysOf(machine)).toEqual([]);
     expect((await machine.manager.status()).code).toBe('NOT_ACTIVATED');
     expect(codeOf(await machine.manager.deactivate())).toBe('NOT_ACTIVATED');
 
@@ -351,17 +363,32 @@ describe('deactivation', () => {
     expect((await machine.state()).licenses).toEqual([]);
   });
 
-  it('with the issuer stopped it is OFFLINE_DEACTIVATION_UNAVAILABLE and nothing changes locally', async () => {
+  it('with the issuer unreachable, the license stops licensing here at once and the seat is freed by the next run', async () => {
     const license = demo('Node-locked');
-    const machine = machineNamed('a');
+    // A network that can be cut: every call fails as unreachable while `cut` is set.
+    const network = { cut: false };
+    const real = makeClient(t.issuer.config);
+    const unreachable = { ok: false as const, code: 'ISSUER_UNREACHABLE' as const, message: 'unreachable' };
+    const cuttable = Object.fromEntries(
+      Object.entries(real).map(([name, call]) => [name, (...args: unknown[]) => (network.cut ? Promise.resolve(unreachable) : (call as (...a: unknown[]) => unknown)(...args))]),
+    ) as unknown as KeygenClient;
+    const machine = machineNamed('a', { client: cuttable });
     value(await machine.manager.activate(license.key));
-    const before = await machine.state();
-    await t.close();
+    network.cut = true;
 
-    expect(codeOf(await machine.manager.deactivate())).toBe('OFFLINE_DEACTIVATION_UNAVAILABLE');
-    expect((await machine.state()).licenses).toEqual(before.licenses);
+    expect(codeOf(await machine.manager.deactivate())).toBe('DEACTIVATION_INCOMPLETE');
+    const [marked] = (await machine.state()).licenses;
+    expect(marked?.deactivating).toBe(clock);
     expect(value(await machine.secrets.get(`license:${license.id}`))).toBe(license.key);
-    expect(await machine.manager.status()).toMatchObject({ licensed: true, code: 'VALID', source: 'offline' });
+    const status = await machine.manager.status();
+    expect(status).toMatchObject({ licensed: false, code: 'NOT_ACTIVATED' });
+    expect(status.warnings.map((warning) => warning.code)).toContain('DEACTIVATION_PENDING');
+
+    // The network is back: the next run frees the seat and forgets the license.
+    network.cut = false;
+    expect(value(await machine.manager.deactivate())).toEqual({ licenseId: license.id, machineId: marked?.machineId });
+    expect((await machine.state()).licenses).toEqual([]);
+    expect(await serverMachines(license.id)).toEqual([]);
   });
 });
 
@@ -415,20 +442,23 @@ describe('import', () => {
     expect((await machine.state()).licenses).toEqual([]);
   });
 
-  it('keeps several licenses side by side; re-importing one replaces it; the newest valid one is active unless one is pinned', async () => {
-    const machine = machineNamed('a');
+  it('keeps several licenses side by side; the first stays active until another is chosen; re-importing one replaces it', async () => {
+    const machine = machineNamed('a', { config: { offline: { licenseFiles: 'always' } } });
     const plainLicense = demo('Unencrypted check-out');
     const plain = await licenseFile(plainLicense.id, false);
     const first = value(await machine.manager.importFile(plain));
-    expect(first).toMatchObject({ id: plainLicense.id, kind: 'license', licensed: true, active: true });
+    expect(first).toMatchObject({ id: plainLicense.id, kind: 'license', licensed: true, active: true, pinned: true });
     expect(first.license?.keyHint).not.toBe(plainLicense.key);
-    expect(value(await machine.secrets.list())).toEqual([]);
+    // The key the unencrypted file carries goes to the secret store; the file is kept sealed, so no key is on disk.
+    expect(value(await machine.secrets.get(`license:${plainLicense.id}`))).toBe(plainLicense.key);
+    expect(filesUnder(machine.store.folder)).not.toContain(plainLicense.key);
 
     clock += 60_000;
     const floating = demo('Floating (3 seats)');
     const second = value(await machine.manager.importFile(await licenseFile(floating.id, true), { licenseKey: floating.key }));
-    expect(second).toMatchObject({ id: floating.id, active: true });
-    expect(value(await machine.manager.get(plainLicense.id)).active).toBe(false);
+    // Never switched silently: the license chosen first stays the active one.
+    expect(second).toMatchObject({ id: floating.id, active: false, pinned: false });
+    expect(value(await machine.manager.get(plainLicense.id)).active).toBe(true);
 
     clock += 60_000;
     value(await machine.manager.importFile(await licenseFile(plainLicense.id, false)));
@@ -436,8 +466,8 @@ describe('import', () => {
     expect(state.licenses.map((record) => record.id).sort()).toEqual([plainLicense.id, floating.id].sort());
     expect((await machine.manager.status({ online: false })).license?.id).toBe(plainLicense.id);
 
-    const pinned = value(await machine.manager.update(floating.id, { pinned: true, label: '  Office  ' }));
-    expect(pinned).toMatchObject({ pinned: true, label: 'Office', active: true });
+    const chosen = value(await machine.manager.update(floating.id, { pinned: true, label: '  Office  ' }));
+    expect(chosen).toMatchObject({ pinned: true, label: 'Office', active: true });
     expect((await machine.manager.status({ online: false })).license?.id).toBe(floating.id);
     value(await machine.manager.update(plainLicense.id, { pinned: true }));
     expect(value(await machine.manager.get(floating.id)).pinned).toBe(false);
@@ -448,7 +478,8 @@ describe('import', () => {
 
 describe('installed licenses', () => {
   it('pages by install time with the record id as cursor, and removes a license with its key', async () => {
-    const machine = machineNamed('a');
+    // License files of licenses with a machine limit: this vendor lets them license a machine.
+    const machine = machineNamed('a', { config: { offline: { licenseFiles: 'always' } } });
     const policies = ['Node-locked', 'Floating (3 seats)', 'Check-in required'];
     for (const policy of policies) {
       clock += 1000;
@@ -458,19 +489,19 @@ describe('installed licenses', () => {
     }
     const ids = policies.map((policy) => demo(policy).id);
 
-    const first = await machine.manager.installed({ limit: 2 });
+    const first = value(await machine.manager.installed({ limit: 2 }));
     expect(first.data.map((entry) => entry.id)).toEqual(ids.slice(0, 2));
     expect(first.next).toBe(ids[1]);
-    const second = await machine.manager.installed({ after: first.next ?? undefined, limit: 2 });
+    const second = value(await machine.manager.installed({ after: first.next ?? undefined, limit: 2 }));
     expect(second.data.map((entry) => entry.id)).toEqual(ids.slice(2));
     expect(second.next).toBeNull();
-    expect((await machine.manager.installed({ limit: 1000 })).data).toHaveLength(3);
-    expect((await machine.manager.installed({ after: 'unknown' })).data).toEqual([]);
+    expect(value(await machine.manager.installed({ limit: 1000 })).data).toHaveLength(3);
+    expect(value(await machine.manager.installed({ after: 'unknown' })).data).toEqual([]);
 
     value(await machine.manager.remove(ids[0] as string));
     expect(codeOf(await machine.manager.get(ids[0] as string))).toBe('LICENSE_NOT_INSTALLED');
     expect(codeOf(await machine.manager.remove(ids[0] as string))).toBe('LICENSE_NOT_INSTALLED');
-    expect(value(await machine.secrets.list())).toEqual(ids.slice(1).map((id) => `license:${id}`).sort());
+    expect(await licenseKeysOf(machine)).toEqual(ids.slice(1).map((id) => `license:${id}`).sort());
     expect(machine.calls).toEqual([]);
   });
 });
@@ -534,7 +565,7 @@ describe('seats', () => {
     const outcome = value(await machine.manager.deactivateSeats({ licenseKey: license.key }, [own]));
     expect(outcome).toEqual({ deactivated: [own], failed: [] });
     expect((await machine.state()).licenses).toEqual([]);
-    expect(value(await machine.secrets.list())).toEqual([]);
+    expect(await licenseKeysOf(machine)).toEqual([]);
   });
 });
 
@@ -575,14 +606,14 @@ describe('openLicensing (the composition root)', () => {
     folders.push(home);
     const configPath = join(home, 'vendor.json');
     writeFileSync(configPath, JSON.stringify(t.issuer.config));
-    const opened = await openLicensing({ configPath, env: { TESSERA_HOME: home } });
+    const opened = await openLicensing({ configPath, env: { TESSERA_HOME: home, TESSERA_KEYCHAIN_SERVICE: TEST_SERVICE } });
     if (!opened.ok) throw new Error(`expected a runtime, got ${opened.code}`);
     const runtime = opened.value as OpenedLicensing;
     expect(runtime.dataFolder).toBe(home);
     expect(runtime.source).toEqual({ kind: 'file', path: configPath });
     expect(runtime.config).toMatchObject({ apiUrl: t.issuer.config.apiUrl, account: t.issuer.config.account });
     expect(await runtime.manager.status()).toMatchObject({ licensed: false, code: 'NOT_ACTIVATED' });
-    expect(await runtime.manager.installed()).toEqual({ data: [], next: null });
+    expect(await runtime.manager.installed()).toEqual({ ok: true, value: { data: [], next: null } });
 
     const scheduler = runtime.startScheduler();
     expect(runtime.startScheduler()).toBe(scheduler);
@@ -594,12 +625,12 @@ describe('openLicensing (the composition root)', () => {
   it('reports a missing or invalid configuration', async () => {
     const home = mkdtempSync(join(tmpdir(), 'tessera-home-'));
     folders.push(home);
-    const missing = await openLicensing({ configPath: join(home, 'absent.json'), env: { TESSERA_HOME: home } });
+    const missing = await openLicensing({ configPath: join(home, 'absent.json'), env: { TESSERA_HOME: home, TESSERA_KEYCHAIN_SERVICE: TEST_SERVICE } });
     expect(codeOf(missing)).toBe('CONFIG_NOT_FOUND');
     const invalidPath = join(home, 'invalid.json');
     writeFileSync(invalidPath, JSON.stringify({ ...t.issuer.config, publicKey: 'not a key' }));
-    expect(codeOf(await openLicensing({ configPath: invalidPath, env: { TESSERA_HOME: home } }))).toBe('PUBLIC_KEY_INVALID');
+    expect(codeOf(await openLicensing({ configPath: invalidPath, env: { TESSERA_HOME: home, TESSERA_KEYCHAIN_SERVICE: TEST_SERVICE } }))).toBe('PUBLIC_KEY_INVALID');
     writeFileSync(invalidPath, '{"apiUrl": 1}');
-    expect(codeOf(await openLicensing({ configPath: invalidPath, env: { TESSERA_HOME: home } }))).toBe('CONFIG_INVALID');
+    expect(codeOf(await openLicensing({ configPath: invalidPath, env: { TESSERA_HOME: home, TESSERA_KEYCHAIN_SERVICE: TEST_SERVICE } }))).toBe('CONFIG_INVALID');
   });
 });

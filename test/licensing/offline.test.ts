@@ -1,9 +1,10 @@
 /**
  * Offline use: after activation the stored machine file alone decides, with the issuer gone.
- * It stays valid until the file's own expiry, refuses a clock set back before the watermark,
+ * It stays valid until the file's own expiry, refuses a clock set back before the latest signed date,
  * and refuses a machine file (or a whole data folder) copied from another machine.
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -101,35 +102,52 @@ describe('offline after activation', () => {
     expect((await manager.renew()).ok ? 'ok' : 'refused').toBe('refused');
   });
 
-  it('a clock set back before the watermark is CLOCK_ROLLED_BACK, and moving it forward again recovers', async () => {
+  it('a clock set back before the latest signed date (beyond the tolerance) is CLOCK_ROLLED_BACK, and setting it right recovers at once', async () => {
     const secrets = createMemoryStore();
     const { manager, store } = managerFor('a', newFolder(), secrets);
     value(await manager.activate(demoKey('Node-locked').key));
     await t.close();
+    const saved = await readFile(join(store.folder, 'state.json'), 'utf8');
 
     const start = clock;
     clock = start + 6 * HOUR;
     expect(await manager.status()).toMatchObject({ licensed: true, code: 'VALID' });
-    expect(value(await store.load()).watermark).toBe(start + 6 * HOUR);
 
-    clock = start + 2 * HOUR;
-    expect(await manager.status()).toMatchObject({ licensed: false, code: 'CLOCK_ROLLED_BACK', source: 'offline' });
-    // A refused check never moves the watermark.
-    expect(value(await store.load()).watermark).toBe(start + 6 * HOUR);
+    clock = start - 2 * HOUR;
+    const rolledBack = await manager.status();
+    expect(rolledBack).toMatchObject({ licensed: false, code: 'CLOCK_ROLLED_BACK', source: 'offline' });
+    expect(rolledBack.message).toContain(new Date(start - 2 * HOUR).toISOString());
 
+    // Three seconds, or a few minutes, back is drift, not a rollback.
+    clock = start - 3_000;
+    expect((await manager.status()).code).toBe('VALID');
     clock = start + 7 * HOUR;
     expect(await manager.status()).toMatchObject({ licensed: true, code: 'VALID' });
-    expect(value(await store.load()).watermark).toBe(start + 7 * HOUR);
+    // Offline checks read; they never write.
+    expect(await readFile(join(store.folder, 'state.json'), 'utf8')).toBe(saved);
   });
 
-  it('the watermark survives a restart (a new manager on the same folder)', async () => {
+  it('one run with a clock far ahead is never recorded: back at the right time, the machine is licensed (no lockout)', async () => {
+    const folder = newFolder();
+    const secrets = createMemoryStore();
+    const { manager } = managerFor('a', folder, secrets);
+    value(await manager.activate(demoKey('Node-locked').key));
+    await t.close();
+    const start = clock;
+    clock = start + 20 * DAY;
+    expect((await manager.status()).licensed).toBe(false);
+    clock = start + HOUR;
+    expect((await managerFor('a', folder, secrets).manager.status()).code).toBe('VALID');
+  });
+
+  it("the signed dates survive a restart: a new manager on the same folder still refuses a clock before them", async () => {
     const folder = newFolder();
     const secrets = createMemoryStore();
     value(await managerFor('a', folder, secrets).manager.activate(demoKey('Node-locked').key));
     await t.close();
     clock += 3 * HOUR;
     expect((await managerFor('a', folder, secrets).manager.status()).code).toBe('VALID');
-    clock -= 2 * HOUR;
+    clock -= 4 * HOUR;
     expect((await managerFor('a', folder, secrets).manager.status()).code).toBe('CLOCK_ROLLED_BACK');
   });
 });

@@ -1,6 +1,8 @@
 /**
  * The background scheduler with a fake timer and a fake manager: check-in before it is due, file
- * refresh before expiry, heartbeats every window − 30 s, exponential capped backoff on failure,
+ * refresh before expiry, heartbeats every half window with retries that get denser as the
+ * window's end nears (an outage shorter than the window never costs the seat), a seat the server
+ * culled stops the pinging, exponential capped backoff on failure,
  * catching up after sleep (wall clock compared on every tick), and a clean stop.
  */
 import { describe, expect, it } from 'vitest';
@@ -69,13 +71,16 @@ function fakeManager(clock: { now: number }, initial: Partial<LicensingSchedule>
   let schedule: LicensingSchedule | null =
     initial === null
       ? null
-      : { checkInAt: null, renewable: false, fileIssuedAt: null, fileExpiresAt: null, fileUnusable: false, heartbeatSeconds: null, ...initial };
+      : { checkInAt: null, renewable: false, fileIssuedAt: null, fileExpiresAt: null, fileUnusable: false, heartbeatSeconds: null, machineGone: false, ...initial };
   let gate: Promise<void> | null = null;
   const onSuccess: Partial<Record<Operation, () => void>> = {};
+  /** A network outage: every call fails as unreachable while the clock is inside it. */
+  let outage: { readonly from: number; readonly to: number } | null = null;
 
   async function run(operation: Operation): Promise<Result<never>> {
     calls.push({ operation, at: clock.now });
     if (gate !== null) await gate;
+    if (outage !== null && clock.now >= outage.from && clock.now < outage.to) return fail('ISSUER_UNREACHABLE');
     const failure = failures[operation]?.shift();
     if (failure !== undefined) return fail(failure);
     onSuccess[operation]?.();
@@ -92,6 +97,9 @@ function fakeManager(clock: { now: number }, initial: Partial<LicensingSchedule>
     manager,
     calls,
     count: (operation: Operation) => calls.filter((call) => call.operation === operation).length,
+    cutNetwork(from: number, to: number) {
+      outage = { from, to };
+    },
     failNext(operation: Operation, ...codes: FailureCode[]) {
       failures[operation] = [...(failures[operation] ?? []), ...codes];
     },
@@ -192,14 +200,44 @@ describe('the scheduler', () => {
     expect(notRenewable.scheduler.pending().renew).toBeNull();
   });
 
-  it('sends a heartbeat at once, then every window − 30 s', async () => {
+  it('sends a heartbeat at once, then every half window', async () => {
     const clock = { now: START };
     const { timer, fake } = started(clock, { heartbeatSeconds: 600 });
     await settle();
     await timer.fire();
     expect(fake.calls).toEqual([{ operation: 'heartbeat', at: START }]);
-    await runUntil(clock, timer, START + 3 * 570_000);
-    expect(fake.calls.map((call) => call.at)).toEqual([START, START + 570_000, START + 2 * 570_000, START + 3 * 570_000]);
+    await runUntil(clock, timer, START + 3 * 300_000);
+    expect(fake.calls.map((call) => call.at)).toEqual([START, START + 300_000, START + 2 * 300_000, START + 3 * 300_000]);
+  });
+
+  it.each([
+    ['30 seconds (the outage keygen-go does not survive)', 30_000],
+    ['5 minutes', 5 * MINUTE],
+    ['9 minutes 59 seconds', 9 * MINUTE + 59_000],
+  ])('an outage of %s, shorter than the 10-minute window, never costs the seat', async (_name, length) => {
+    const clock = { now: START };
+    const { timer, fake } = started(clock, { heartbeatSeconds: 600 });
+    await settle();
+    await timer.fire();
+    // The worst moment: the network goes just after a heartbeat was accepted.
+    fake.cutNetwork(START + 1, START + 1 + length);
+    await runUntil(clock, timer, START + 2 * HOUR);
+    const accepted = fake.calls.filter((call) => !(call.at >= START + 1 && call.at < START + 1 + length)).map((call) => call.at);
+    const gaps = accepted.slice(1).map((at, index) => at - (accepted[index] as number));
+    expect(Math.max(...gaps)).toBeLessThan(600_000);
+    // The retries stopped once the network was back: the rhythm is a heartbeat per half window again.
+    expect(accepted.at(-1)! - accepted.at(-2)!).toBe(300_000);
+  });
+
+  it('stops pinging once the server says it no longer has this machine (MACHINE_DEACTIVATED), until the schedule changes', async () => {
+    const clock = { now: START };
+    const { timer, fake, scheduler } = started(clock, { heartbeatSeconds: 600 }, (fake) => fake.failNext('heartbeat', 'MACHINE_DEACTIVATED'));
+    await settle();
+    expect(fake.count('heartbeat')).toBe(1);
+    expect(scheduler.pending().heartbeat).toBeNull();
+    fake.setSchedule({ machineGone: true });
+    await runUntil(clock, timer, START + HOUR).catch(() => undefined);
+    expect(fake.count('heartbeat')).toBe(1);
   });
 
   it('backs off after failures and recovers on success', async () => {

@@ -17,11 +17,13 @@ const report: StatusReport = {
   licensed: true,
   code: 'VALID',
   message: 'Licensed.',
+  summary: 'Licensed.',
   source: 'offline',
   license: null,
   fileExpiry: null,
   lastCheckIn: null,
   nextCheckIn: null,
+  basis: null,
   warnings: [],
 };
 

@@ -19,6 +19,7 @@ const REPORT: StatusReport = {
   licensed: true,
   code: 'VALID',
   message: 'The license is valid.',
+  summary: 'The license is valid.',
   source: 'offline',
   license: {
     id: 'lic-1',
@@ -34,6 +35,7 @@ const REPORT: StatusReport = {
   fileExpiry: '2031-01-01T00:00:00.000Z',
   lastCheckIn: null,
   nextCheckIn: null,
+  basis: null,
   warnings: [],
 };
 
@@ -54,7 +56,8 @@ function harness(env: Record<string, string> = {}) {
     deactivate: record('deactivate', ok({ licenseId: 'lic-1', machineId: 'm-1' })),
     heartbeat: record('heartbeat', ok({ sent: false })),
     importFile: record('importFile', fail('LICENSE_FILE_NOT_GENUINE')),
-    installed: record('installed', { data: [], next: null }),
+    installed: record('installed', ok({ data: [], next: null })),
+    dismissNotices: record('dismissNotices', ok(undefined)),
     get: record('get', fail('LICENSE_NOT_INSTALLED')),
     update: record('update', fail('LICENSE_NOT_INSTALLED')),
     remove: record('remove', ok(undefined)),

@@ -6,6 +6,7 @@ export function licensedReport(overrides: Partial<StatusReport> = {}): StatusRep
     licensed: true,
     code: 'VALID',
     message: 'The license is valid.',
+    summary: 'The license is valid.',
     source: 'online',
     license: {
       id: '8c1b4e9a-0000-4000-8000-000000000001',
@@ -21,6 +22,7 @@ export function licensedReport(overrides: Partial<StatusReport> = {}): StatusRep
     fileExpiry: '2026-12-01T00:00:00.000Z',
     lastCheckIn: null,
     nextCheckIn: null,
+    basis: null,
     warnings: [],
     ...overrides,
   };

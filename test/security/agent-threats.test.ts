@@ -28,11 +28,13 @@ const REPORT: StatusReport = {
   licensed: true,
   code: 'VALID',
   message: 'The license is valid.',
+  summary: 'The license is valid.',
   source: 'offline',
   license: null,
   fileExpiry: null,
   lastCheckIn: null,
   nextCheckIn: null,
+  basis: null,
   warnings: [],
 };
 const INSTALLED: InstalledLicense = {
@@ -67,7 +69,8 @@ function recordingManager(): LicenseManager & { readonly reached: string[] } {
     deactivate: () => reach('deactivate', ok({ licenseId: LICENSE_ID, machineId: 'machine-1' })),
     heartbeat: () => reach('heartbeat', ok({ sent: false })),
     importFile: () => reach('importFile', ok(INSTALLED)),
-    installed: () => reach('installed', { data: [INSTALLED], next: null }),
+    installed: () => reach('installed', ok({ data: [INSTALLED], next: null })),
+    dismissNotices: () => reach('dismissNotices', ok(undefined)),
     get: () => reach('get', ok(INSTALLED)),
     update: () => reach('update', ok(INSTALLED)),
     remove: () => reach('remove', ok(undefined)),

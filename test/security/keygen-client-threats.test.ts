@@ -186,18 +186,41 @@ describe('replayed response', () => {
 });
 
 describe('stale date', () => {
-  it('a correctly signed answer dated 10 minutes ago is RESPONSE_DATE_OUT_OF_WINDOW', async () => {
-    handler = (request) => signed(request, 200, validationBody(request), { date: Date.now() - 10 * MINUTE });
-    expectFailure(await validateKey(), 'RESPONSE_DATE_OUT_OF_WINDOW');
+  /** A machine answer: no nonce comes back in it, so only its signed date says it is fresh. */
+  const machineAnswer = (request: Received, date: number): Reply =>
+    signed(request, 200, JSON.stringify({ data: { id: 'machine-1', type: 'machines', attributes: { fingerprint: FINGERPRINT } } }), { date });
+  const getMachine = (api = client()) => api.machine('machine-1', { kind: 'license-key', key: KEY });
+
+  it('a correctly signed answer dated 10 minutes ago is RESPONSE_DATE_OUT_OF_WINDOW when nothing else proves it fresh (a replay)', async () => {
+    handler = (request) => machineAnswer(request, Date.now() - 10 * MINUTE);
+    const result = await getMachine();
+    expect(result.ok ? 'ok' : result.code).toBe('RESPONSE_DATE_OUT_OF_WINDOW');
   });
 
   it('a correctly signed answer dated 10 minutes ahead is RESPONSE_DATE_OUT_OF_WINDOW too', async () => {
-    handler = (request) => signed(request, 200, validationBody(request), { date: Date.now() + 10 * MINUTE });
-    expectFailure(await validateKey(), 'RESPONSE_DATE_OUT_OF_WINDOW');
+    handler = (request) => machineAnswer(request, Date.now() + 10 * MINUTE);
+    const result = await getMachine();
+    expect(result.ok ? 'ok' : result.code).toBe('RESPONSE_DATE_OUT_OF_WINDOW');
   });
 
   it('is judged by the injected clock, not the machine clock', async () => {
-    expectFailure(await validateKey(client({ now: () => Date.now() + 10 * MINUTE })), 'RESPONSE_DATE_OUT_OF_WINDOW');
+    handler = (request) => machineAnswer(request, Date.now());
+    const result = await getMachine(client({ now: () => Date.now() + 10 * MINUTE }));
+    expect(result.ok ? 'ok' : result.code).toBe('RESPONSE_DATE_OUT_OF_WINDOW');
+  });
+
+  it("a validation carrying our nonce back is fresh whatever its date: the date is the server's clock, reported, not refused", async () => {
+    const serverTime = Math.floor((Date.now() - 10 * MINUTE) / 1000) * 1000;
+    handler = (request) => signed(request, 200, validationBody(request), { date: serverTime });
+    const told: number[] = [];
+    const result = await validateKey(client({ onServerTime: (time) => told.push(time) }));
+    expect(result.ok && result.value).toMatchObject({ valid: true, code: 'VALID', serverTime });
+    expect(told).toEqual([serverTime]);
+  });
+
+  it('a replayed validation (its nonce is not ours) is refused whatever its date', async () => {
+    handler = (request) => signed(request, 200, validationBody({ ...request, body: JSON.stringify({ meta: { nonce: 1 } }) }), { date: Date.now() - 10 * MINUTE });
+    expectFailure(await validateKey(), 'RESPONSE_NONCE_MISMATCH');
   });
 });
 

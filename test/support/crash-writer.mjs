@@ -1,5 +1,5 @@
 // Child process of test/licensing/crash-consistency.test.ts: loads the state, then saves states
-// A and B alternately, as fast as it can, until the parent kills it with SIGKILL.
+// A and B alternately (each a whole change under the state's lock), as fast as it can, until the parent kills it with SIGKILL.
 // Usage: node crash-writer.mjs STATE_FOLDER FIXTURES_JSON
 // Prints "ready" once loaded and "saved" after every save that resolved, so the parent knows
 // a lower bound of the saves that completed before the kill.
@@ -30,6 +30,11 @@ if (!loaded.ok) {
 }
 process.stdout.write('ready\n');
 for (let index = 0; ; index += 1) {
-  await store.save(index % 2 === 0 ? a : b);
+  const next = index % 2 === 0 ? a : b;
+  const saved = await store.update(() => ({ ok: true, value: { state: next, value: undefined } }));
+  if (!saved.ok) {
+    process.stderr.write(`crash-writer: save failed with ${saved.code}\n`);
+    process.exit(5);
+  }
   process.stdout.write('saved\n');
 }
