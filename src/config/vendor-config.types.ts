@@ -1,6 +1,27 @@
 /** The vendor configuration: which licensing API Tessera talks to, and whose key it trusts. */
 import type { SecretStoreMode } from '../vault/secret-store.js';
 
+/**
+ * Whether a license file (signed for the license, not bound to this machine) may license a
+ * machine offline: never; only when its license has no machine limit; or always.
+ */
+export type LicenseFileRule = 'never' | 'unlimited-only' | 'always';
+
+/**
+ * The vendor's terms for licensing offline, as written in the file (each optional); security
+ * terms, the vendor's to set. `offlinePolicy()` gives them with the defaults applied.
+ */
+export interface OfflineSettings {
+  /** Default "unlimited-only". */
+  readonly licenseFiles?: LicenseFileRule;
+  /** Whether files that never expire are accepted; default false. */
+  readonly allowPerpetual?: boolean;
+  /** Longest accepted file lifetime, in seconds (≥ 3600); default `checkoutTtl` when set, else one year. */
+  readonly maxFileTtl?: number;
+  /** How far the local clock may be off (1 to 1440 minutes); default 15. */
+  readonly clockToleranceMinutes?: number;
+}
+
 /** A validated vendor configuration (`tessera.config.json`). */
 export interface VendorConfig {
   /** Base URL of the Keygen-compatible API, without `/v1` (e.g. `https://api.keygen.sh`). */
@@ -11,7 +32,10 @@ export interface VendorConfig {
   readonly product: string | null;
   /** Pinned public key: Ed25519 as 64 hex characters, or a PEM (ECDSA P-256, RSA). */
   readonly publicKey: string;
-  /** Requested check-out TTL in seconds (≥ 3600), or null for files that never expire; default 2629746 (1 month). */
+  /**
+   * Requested check-out TTL in seconds (≥ 3600), or null for files that never expire (which
+   * needs `offline.allowPerpetual`); when absent, Keygen's default 2629746 (1 month).
+   */
   readonly checkoutTtl?: number | null;
   /** Entitlement codes the software needs; validation reports ENTITLEMENTS_MISSING without them. */
   readonly requiredEntitlements?: readonly string[];
@@ -20,6 +44,8 @@ export interface VendorConfig {
    * "auto" (the keychain, else an owner-only file) or "file". `TESSERA_SECRET_STORE` overrides it.
    */
   readonly secretStore?: SecretStoreMode;
+  /** The terms for licensing offline, as written; read them through `offlinePolicy()`. */
+  readonly offline?: OfflineSettings;
 }
 
 /** Where a configuration came from, for diagnostics (`status --json`, the settings screen). */

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative as relativePath } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { messageFor } from '../../src/contract/messages.js';
-import { CONFIG_FILE, parseVendorConfig, resolveVendorConfig } from '../../src/config/vendor-config.js';
+import { parseVendorConfig } from '../../src/config/parse-vendor-config.js';
+import { CONFIG_FILE, resolveVendorConfig } from '../../src/config/vendor-config.js';
 
 const ED25519_HEX = (() => {
   const der = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' });
@@ -41,10 +42,10 @@ describe('parseVendorConfig', () => {
     }
   });
 
-  it('keeps checkoutTtl null (files that never expire) and an empty entitlement list', () => {
-    expect(parseWith({ checkoutTtl: null, product: null, requiredEntitlements: [] })).toEqual({
+  it('keeps checkoutTtl null (files that never expire, when the offline terms accept them) and an empty entitlement list', () => {
+    expect(parseWith({ checkoutTtl: null, product: null, requiredEntitlements: [], offline: { allowPerpetual: true } })).toEqual({
       ok: true,
-      value: { ...VALID, product: null, checkoutTtl: null, requiredEntitlements: [] },
+      value: { ...VALID, product: null, checkoutTtl: null, requiredEntitlements: [], offline: { allowPerpetual: true } },
     });
   });
 
