@@ -1,7 +1,8 @@
 /**
  * The vendor's terms for licensing offline (`offline` in `tessera.config.json`): strict parsing,
  * the checks across fields, and the terms with their defaults applied (`offlinePolicy`), which
- * the verdict reads. They are security terms, the vendor's to set.
+ * the verdict reads. They are security terms: only the shipped configuration sets them (or, in a
+ * development build, the override or the embedded issuer's file).
  */
 import { accept, isPlainObject, own, reject, unknownKeys, type Field } from './config-fields.js';
 import type { LicenseFileRule, OfflineSettings, VendorConfig } from './vendor-config.types.js';

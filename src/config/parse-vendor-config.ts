@@ -1,6 +1,7 @@
 /**
  * Parsing a vendor configuration, strictly: a configuration that Tessera does not fully
- * understand is refused rather than half-used.
+ * understand is refused rather than half-used. Also the one override a shipped configuration
+ * accepts: another `apiUrl` (a relay or proxy), and nothing else.
  */
 import { parsePublicKey } from '../license-file/public-key.js';
 import { SECRET_STORE_MODES, type SecretStoreMode } from '../vault/secret-store.js';
@@ -9,6 +10,7 @@ import { offlineTermsProblem, parseOfflineSettings } from './offline-policy.js';
 import type { VendorConfig } from './vendor-config.types.js';
 
 export type ParseCode = 'CONFIG_INVALID' | 'PUBLIC_KEY_INVALID';
+export type OverrideCode = 'CONFIG_INVALID' | 'CONFIG_OVERRIDE_REFUSED';
 
 const KNOWN_KEYS: ReadonlySet<string> = new Set(['apiUrl', 'account', 'product', 'publicKey', 'checkoutTtl', 'requiredEntitlements', 'secretStore', 'offline']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -129,4 +131,38 @@ export function parseVendorConfig(json: unknown): ConfigResult<VendorConfig, Par
       ...(offline.value === undefined ? {} : { offline: offline.value }),
     },
   };
+}
+
+/**
+ * Why each field of a shipped configuration stays as shipped. Present at all in an override, it
+ * is refused, even with the shipped value: an override that restates the key would start
+ * failing, or worse, the day the vendor ships a new one.
+ */
+const ANCHORED_FIELDS: readonly (readonly [string, string])[] = [
+  ['publicKey', 'the shipped public key is the one every license file and server answer must be signed with'],
+  ['account', 'licenses are checked against the shipped account'],
+  ['product', 'licenses are checked against the shipped product'],
+  ['checkoutTtl', "the vendor's licensing terms come from the shipped configuration only"],
+  ['requiredEntitlements', "the vendor's licensing terms come from the shipped configuration only"],
+  ['offline', "the vendor's licensing terms come from the shipped configuration only"],
+  ['secretStore', 'set TESSERA_SECRET_STORE to choose where secrets are kept'],
+];
+
+/**
+ * Validates an override of a shipped configuration: a JSON object holding `apiUrl` only (a
+ * relay or proxy; its answers must still verify with the shipped key). Returns
+ * `CONFIG_OVERRIDE_REFUSED` naming the first field it may not set (`publicKey`, `account`,
+ * `product`, the offline terms, …), `CONFIG_INVALID` for an unknown key or a missing or bad `apiUrl`.
+ */
+export function parseApiUrlOverride(json: unknown): ConfigResult<string, OverrideCode> {
+  if (!isPlainObject(json)) return failWith('CONFIG_INVALID', 'the configuration must be a JSON object');
+  for (const [field, why] of ANCHORED_FIELDS) {
+    if (Object.hasOwn(json, field)) return failWith('CONFIG_OVERRIDE_REFUSED', `sets "${field}", which an override may not set (${why}); it may set "apiUrl" only`);
+  }
+  const unknown = unknownKeys(json, new Set(['apiUrl']));
+  if (unknown !== null) return failWith('CONFIG_INVALID', unknown);
+  if (!Object.hasOwn(json, 'apiUrl')) return failWith('CONFIG_INVALID', '"apiUrl" is missing: an override of a shipped configuration holds "apiUrl" only (the address of a relay or proxy)');
+  const apiUrl = parseApiUrl(json.apiUrl);
+  if (!apiUrl.ok) return failWith('CONFIG_INVALID', `"apiUrl" ${apiUrl.problem}`);
+  return { ok: true, value: apiUrl.value };
 }

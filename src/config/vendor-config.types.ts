@@ -8,8 +8,9 @@ import type { SecretStoreMode } from '../vault/secret-store.js';
 export type LicenseFileRule = 'never' | 'unlimited-only' | 'always';
 
 /**
- * The vendor's terms for licensing offline, as written in the file (each optional); security
- * terms, the vendor's to set. `offlinePolicy()` gives them with the defaults applied.
+ * The vendor's terms for licensing offline, as written in the file (each optional). Security
+ * terms: only the shipped configuration (or, in a development build, the override) sets them.
+ * `offlinePolicy()` gives them with the defaults applied.
  */
 export interface OfflineSettings {
   /** Default "unlimited-only". */
@@ -48,7 +49,20 @@ export interface VendorConfig {
   readonly offline?: OfflineSettings;
 }
 
-/** Where a configuration came from, for diagnostics (`status --json`, the settings screen). */
+/** A configuration file named by whoever runs Tessera, and how they named it. */
+export interface OverrideFile {
+  readonly path: string;
+  readonly namedBy: '--config' | 'TESSERA_CONFIG';
+}
+
+/**
+ * Where a configuration came from, for diagnostics (`status --json`, the settings screen):
+ * - `shipped`: the vendor's file shipped with the app, the trust anchor; every field comes from
+ *   it but `apiUrl` when `apiUrlFrom` names the override (a relay or proxy) that set it;
+ * - `file`: a development build (nothing shipped): the file named by `--config` or `TESSERA_CONFIG`;
+ * - `embedded-issuer`: a development build: the embedded local issuer's file, beside its database.
+ */
 export type ConfigSource =
+  | { readonly kind: 'shipped'; readonly path: string; readonly apiUrlFrom: OverrideFile | null }
   | { readonly kind: 'file'; readonly path: string }
   | { readonly kind: 'embedded-issuer'; readonly database: string };
