@@ -36,10 +36,12 @@ export async function start(): Promise<void> {
   serveAppScheme(protocol);
   denyPermissions(session.defaultSession);
 
-  // Packaged: electron-builder puts the vendor's tessera.config.json in the resources folder.
+  // Packaged: electron-builder puts the vendor's tessera.config.json in the resources folder,
+  // the trust anchor; an unpackaged (development) run ships none.
   const opened = await openLicensing({
     env: process.env,
     appFolder: app.isPackaged ? process.resourcesPath : undefined,
+    packaged: app.isPackaged,
     // Secrets kept in a file instead of a keychain: said on every start, in the app's log.
     warn: (message) => process.stderr.write(message),
   });

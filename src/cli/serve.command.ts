@@ -30,7 +30,14 @@ Exit status: 0 stopped cleanly, 1 could not start (port taken, keychain unavaila
 
 /** Where the licensing configuration came from, in words. */
 export function describeSource(source: ConfigSource): string {
-  return source.kind === 'file' ? `vendor configuration ${source.path}` : `the embedded local issuer (${source.database})`;
+  switch (source.kind) {
+    case 'shipped':
+      return `vendor configuration ${source.path} (shipped with the app${source.apiUrlFrom === null ? '' : `; apiUrl from ${source.apiUrlFrom.path}`})`;
+    case 'file':
+      return `vendor configuration ${source.path}`;
+    case 'embedded-issuer':
+      return `the embedded local issuer (${source.database})`;
+  }
 }
 
 /** `tessera serve`: runs the agent until stopped; returns the process exit code. */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { resolveVendorConfig } from '../config/vendor-config.js';
+import { namedOverride, resolveVendorConfig } from '../config/vendor-config.js';
 import type { LicensingRuntime } from '../licensing/runtime.types.js';
 import { createMachineService } from '../machine/machine.service.js';
 import { appDataFolder } from '../platform/app-data.js';
@@ -25,8 +25,10 @@ prints its address, public key, the demo keys and an admin token for the Seats s
 one at every start). Its database lives in the data folder
 (TESSERA_HOME, or the platform's app data folder), so the same demo keys come back on the next
 start; its vendor configuration is written beside it (issuer/tessera.config.json), where the
-other commands find it. With a vendor configuration (--config, $TESSERA_CONFIG or the app's
-tessera.config.json) no issuer is started: Tessera talks to the vendor's server.
+other commands find it. With a vendor configuration no issuer is ever started: Tessera talks to
+the vendor's server. The one shipped beside the installed app (tessera.config.json) is the
+vendor's trust anchor; without one (a development checkout), --config or $TESSERA_CONFIG name
+one instead.
 
 Then it opens the Electron app when its binary is installed; otherwise it says so and serves
 the web console on 127.0.0.1 instead, printing a one-time login link to open in your browser.
@@ -42,7 +44,8 @@ Options:
                  console: always the web console; none: no user interface
   --port N       port of the local issuer (default: any free port)
   --ui-port N    port of the web console (default: any free port)
-  --config FILE  a vendor configuration to use instead of the embedded issuer
+  --config FILE  a vendor configuration to use instead of the embedded issuer; with a
+                 shipped configuration, a file holding only "apiUrl" (a relay or proxy)
   --json         print the issuer (with its admin token), vendor configuration, demo keys and
                  console link as one JSON line
 `;
@@ -96,12 +99,14 @@ export async function startCommand(argv: readonly string[], io: Io, context: Cli
   const ui = values.ui as UiMode;
 
   const dataFolder = appDataFolder({ env: io.env, platform: process.platform, home: homedir() });
-  // A vendor's configuration wins: no embedded issuer then (its own file is the last resort).
-  const vendor = await resolveVendorConfig({ configPath: values.config, env: io.env, appFolder: context.appFolder, dataFolder: join(dataFolder, 'no-embedded-issuer') });
-  if (!vendor.ok && vendor.code !== 'CONFIG_NOT_FOUND') return reportFailure(io, vendor, values.json);
+  // The embedded issuer starts only when nothing at all is configured: no shipped configuration
+  // (a shipped one, even an invalid one, is the vendor's) and no override named.
+  const vendor = await resolveVendorConfig({ configPath: values.config, env: io.env, appFolder: context.appFolder, dataFolder, embeddedIssuer: false });
   if (vendor.ok) {
     return runUi(io, context, { ui, uiPort, json: values.json, configPath: values.config, summary: { vendor: vendor.value.config.apiUrl } });
   }
+  const nothingConfigured = vendor.code === 'CONFIG_NOT_FOUND' && namedOverride({ configPath: values.config, env: io.env }) === null;
+  if (!nothingConfigured) return reportFailure(io, vendor, values.json);
   return runWithIssuer(io, context, { dataFolder, port, ui, uiPort, json: values.json });
 }
 

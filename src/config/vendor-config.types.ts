@@ -1,6 +1,28 @@
 /** The vendor configuration: which licensing API Tessera talks to, and whose key it trusts. */
 import type { SecretStoreMode } from '../vault/secret-store.js';
 
+/**
+ * Whether a license file (signed for the license, not bound to this machine) may license a
+ * machine offline: never; only when its license has no machine limit; or always.
+ */
+export type LicenseFileRule = 'never' | 'unlimited-only' | 'always';
+
+/**
+ * The vendor's terms for licensing offline, as written in the file (each optional). Security
+ * terms: only the shipped configuration (or, in a development build, the override) sets them.
+ * `offlinePolicy()` gives them with the defaults applied.
+ */
+export interface OfflineSettings {
+  /** Default "unlimited-only". */
+  readonly licenseFiles?: LicenseFileRule;
+  /** Whether files that never expire are accepted; default false. */
+  readonly allowPerpetual?: boolean;
+  /** Longest accepted file lifetime, in seconds (≥ 3600); default `checkoutTtl` when set, else one year. */
+  readonly maxFileTtl?: number;
+  /** How far the local clock may be off (1 to 1440 minutes); default 15. */
+  readonly clockToleranceMinutes?: number;
+}
+
 /** A validated vendor configuration (`tessera.config.json`). */
 export interface VendorConfig {
   /** Base URL of the Keygen-compatible API, without `/v1` (e.g. `https://api.keygen.sh`). */
@@ -11,7 +33,10 @@ export interface VendorConfig {
   readonly product: string | null;
   /** Pinned public key: Ed25519 as 64 hex characters, or a PEM (ECDSA P-256, RSA). */
   readonly publicKey: string;
-  /** Requested check-out TTL in seconds (≥ 3600), or null for files that never expire; default 2629746 (1 month). */
+  /**
+   * Requested check-out TTL in seconds (≥ 3600), or null for files that never expire (which
+   * needs `offline.allowPerpetual`); when absent, Keygen's default 2629746 (1 month).
+   */
   readonly checkoutTtl?: number | null;
   /** Entitlement codes the software needs; validation reports ENTITLEMENTS_MISSING without them. */
   readonly requiredEntitlements?: readonly string[];
@@ -20,20 +45,24 @@ export interface VendorConfig {
    * "auto" (the keychain, else an owner-only file) or "file". `TESSERA_SECRET_STORE` overrides it.
    */
   readonly secretStore?: SecretStoreMode;
-  /** The terms a file must meet to license this machine offline; see `offline-terms.ts` for the defaults. */
-  readonly offline?: {
-    /** Whether a license file (bound to no machine) may license a machine: never, only for licenses without a machine limit, or always. */
-    readonly licenseFiles?: 'never' | 'unlimited-only' | 'always';
-    /** Whether files that never expire are accepted. */
-    readonly allowPerpetual?: boolean;
-    /** The longest lifetime (expiry − issued) accepted, in seconds. */
-    readonly maxFileTtl?: number;
-    /** How far this computer's clock may be off, in minutes. */
-    readonly clockToleranceMinutes?: number;
-  };
+  /** The terms for licensing offline, as written; read them through `offlinePolicy()`. */
+  readonly offline?: OfflineSettings;
 }
 
-/** Where a configuration came from, for diagnostics (`status --json`, the settings screen). */
+/** A configuration file named by whoever runs Tessera, and how they named it. */
+export interface OverrideFile {
+  readonly path: string;
+  readonly namedBy: '--config' | 'TESSERA_CONFIG';
+}
+
+/**
+ * Where a configuration came from, for diagnostics (`status --json`, the settings screen):
+ * - `shipped`: the vendor's file shipped with the app, the trust anchor; every field comes from
+ *   it but `apiUrl` when `apiUrlFrom` names the override (a relay or proxy) that set it;
+ * - `file`: a development build (nothing shipped): the file named by `--config` or `TESSERA_CONFIG`;
+ * - `embedded-issuer`: a development build: the embedded local issuer's file, beside its database.
+ */
 export type ConfigSource =
+  | { readonly kind: 'shipped'; readonly path: string; readonly apiUrlFrom: OverrideFile | null }
   | { readonly kind: 'file'; readonly path: string }
   | { readonly kind: 'embedded-issuer'; readonly database: string };

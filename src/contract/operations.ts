@@ -27,8 +27,13 @@ export interface SettingsView {
   readonly account: string;
   /** The product licenses must belong to, or null when not scoped to one. */
   readonly product: string | null;
-  /** `file` with its path, or the embedded local issuer. */
-  readonly vendor: { readonly kind: 'file'; readonly path: string } | { readonly kind: 'embedded' };
+  /**
+   * `file` with its path, or the embedded local issuer. `shipped`: the file is the vendor's,
+   * shipped with the app (the trust anchor); `apiUrlFrom`: the override that changed its `apiUrl`.
+   */
+  readonly vendor:
+    | { readonly kind: 'file'; readonly path: string; readonly shipped?: boolean; readonly apiUrlFrom?: string }
+    | { readonly kind: 'embedded' };
   /** Proxies in use, with any user:password removed. */
   readonly proxy: { readonly https: string | null; readonly http: string | null; readonly noProxy: string | null };
   readonly dataFolder: string;

@@ -6,6 +6,7 @@
  */
 import type { Result } from '../contract/codes.js';
 import { fail } from '../contract/messages.js';
+import { KEYGEN_DEFAULT_CHECKOUT_TTL } from '../config/offline-policy.js';
 import type { VendorConfig } from '../config/vendor-config.types.js';
 import type { CheckoutOptions, Credentials, KeygenClient, SignedAnswer, ValidationScope } from '../keygen/client.types.js';
 import { parsePublicKey, type KeyFamily, type PinnedKey } from '../license-file/public-key.js';
@@ -54,8 +55,6 @@ const ALGORITHM_FOR: Record<KeyFamily, string> = {
   'ecdsa-p256': 'aes-256-gcm+ecdsa-p256',
   rsa: 'aes-256-gcm+rsa-pss-sha256',
 };
-/** Keygen's default check-out TTL (one month as Keygen counts it): asked for explicitly, so that the answer can be checked. */
-export const DEFAULT_CHECKOUT_TTL_SECONDS = 2_629_746;
 const MAX_SECRET_LENGTH = 8192;
 /** A confirmation is kept again only this often, unless what it says changed: reads write rarely. */
 const CONFIRMATION_REFRESH_MS = 10 * 60_000;
@@ -161,7 +160,8 @@ export function createManagerCore(deps: LicenseManagerDeps): ManagerCore {
   const entitlements = terms.requiredEntitlements.length > 0 ? terms.requiredEntitlements : undefined;
   const checkout: CheckoutOptions = {
     encrypt: true,
-    ttl: config.checkoutTtl === undefined ? DEFAULT_CHECKOUT_TTL_SECONDS : config.checkoutTtl,
+    // Asked for explicitly (Keygen's own default when the vendor sets none), so that the answer can be checked.
+    ttl: config.checkoutTtl === undefined ? KEYGEN_DEFAULT_CHECKOUT_TTL : config.checkoutTtl,
     include: CERTIFICATE_INCLUDES,
     algorithm: pinned.ok ? ALGORITHM_FOR[pinned.value.family] : ALGORITHM_FOR.ed25519,
   };

@@ -32,12 +32,12 @@ const STATUS_TIMEOUT_MS = 5_000;
 
 /**
  * Opens the licensing core for the configuration found from `options` (see `resolveVendorConfig`).
- * Returns CONFIG_NOT_FOUND, CONFIG_INVALID or PUBLIC_KEY_INVALID (with a `detail` naming the
- * file or field) when no usable configuration is found.
+ * Returns CONFIG_NOT_FOUND, CONFIG_INVALID, CONFIG_OVERRIDE_REFUSED or PUBLIC_KEY_INVALID (with a
+ * `detail` naming the file or field) when no usable configuration is found.
  */
 export const openLicensing: OpenLicensing = async (options) => {
   const dataFolder = appDataFolder({ env: options.env, platform: process.platform, home: homedir() });
-  const resolved = await resolveVendorConfig({ configPath: options.configPath, env: options.env, appFolder: options.appFolder, dataFolder });
+  const resolved = await resolveVendorConfig({ configPath: options.configPath, env: options.env, appFolder: options.appFolder, packaged: options.packaged, dataFolder });
   if (!resolved.ok) return resolved;
   const { config, source } = resolved.value;
   if (!parsePublicKey(config.publicKey).ok) return fail('PUBLIC_KEY_INVALID');

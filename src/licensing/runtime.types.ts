@@ -23,10 +23,12 @@ export interface LicensingRuntime {
 export interface OpenOptions {
   readonly configPath?: string | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Folder of the installed app, where a packaged `tessera.config.json` may sit. */
+  /** Folder of the installed app, where the vendor's `tessera.config.json` is shipped. */
   readonly appFolder?: string | undefined;
+  /** A packaged app: its `appFolder` must hold the vendor's configuration (see `resolveVendorConfig`). */
+  readonly packaged?: boolean | undefined;
   /** Where warnings go (secrets kept in a file rather than a keychain); dropped when absent. */
   readonly warn?: ((message: string) => void) | undefined;
 }
 
-export type OpenLicensing = (options: OpenOptions) => Promise<Result<LicensingRuntime, 'CONFIG_NOT_FOUND' | 'CONFIG_INVALID' | 'PUBLIC_KEY_INVALID'>>;
+export type OpenLicensing = (options: OpenOptions) => Promise<Result<LicensingRuntime, 'CONFIG_NOT_FOUND' | 'CONFIG_INVALID' | 'CONFIG_OVERRIDE_REFUSED' | 'PUBLIC_KEY_INVALID'>>;

@@ -67,7 +67,8 @@ export function termsFailure(file: VerifiedLicenseFile, terms: OfflineTerms): Fa
   const expiry = fileExpiryOf(file);
   if (expiry === null) {
     if (!terms.allowPerpetual) return 'LICENSE_FILE_NEVER_EXPIRES';
-  } else if (issued === null || expiry - issued > terms.maxFileLifetimeMs) {
+  } else if (issued === null || expiry - issued > terms.maxFileLifetimeMs || (typeof file.meta.ttl === 'number' && file.meta.ttl > terms.maxFileTtlSeconds)) {
+    // The signed TTL, and the span it gave on the calendar (a file without a TTL is judged by its span).
     return 'LICENSE_FILE_LIFETIME_TOO_LONG';
   }
   if (terms.product !== null) {

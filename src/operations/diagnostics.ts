@@ -40,6 +40,13 @@ export interface DiagnosticsInput {
   readonly now: number;
 }
 
+/** Where the vendor configuration came from, in words. */
+function vendorText(vendor: SettingsView['vendor']): string {
+  if (vendor.kind === 'embedded') return 'embedded local issuer';
+  const notes = [vendor.shipped === true ? 'shipped with the app' : null, vendor.apiUrlFrom === undefined ? null : `apiUrl from ${vendor.apiUrlFrom}`].filter((note) => note !== null);
+  return notes.length === 0 ? vendor.path : `${vendor.path} (${notes.join('; ')})`;
+}
+
 /** Where secrets are kept, in words. */
 export function secretsText(secrets: SettingsView['secrets']): string {
   switch (secrets.mode) {
@@ -60,7 +67,7 @@ export function buildDiagnostics(input: DiagnosticsInput): string {
     `Generated: ${new Date(input.now).toISOString()}`,
     `Platform: ${process.platform} ${process.arch}, Node ${process.versions.node}${process.versions.electron === undefined ? '' : `, Electron ${process.versions.electron}`}`,
     `Licensing API: ${settings.apiUrl} (account ${settings.account}, product ${settings.product ?? 'any'})`,
-    `Vendor configuration: ${settings.vendor.kind === 'file' ? settings.vendor.path : 'embedded local issuer'}`,
+    `Vendor configuration: ${vendorText(settings.vendor)}`,
     `Data folder: ${settings.dataFolder}`,
     `Secrets: ${secretsText(settings.secrets)}`,
     `Proxy: https ${settings.proxy.https ?? 'none'}, http ${settings.proxy.http ?? 'none'}, no_proxy ${settings.proxy.noProxy ?? 'none'}`,

@@ -4,6 +4,7 @@
  * parses the untrusted input with the contract's schema before anything else happens.
  */
 import { fail } from '../contract/messages.js';
+import type { ConfigSource } from '../config/vendor-config.types.js';
 import type { Failure } from '../contract/codes.js';
 import { describeIssues, OPERATION_SCHEMAS } from '../contract/operation-schemas.js';
 import { isOperationName, type OperationInput, type OperationName, type OperationResult, type SeatAccess, type SettingsView } from '../contract/operations.js';
@@ -34,6 +35,18 @@ function invalidInput(detail: string): Failure<'INVALID_INPUT'> {
   return { ...fail('INVALID_INPUT'), message: `${fail('INVALID_INPUT').message} (${detail})` };
 }
 
+/** Where the configuration came from, as the settings screen shows it. */
+function vendorView(source: ConfigSource): SettingsView['vendor'] {
+  switch (source.kind) {
+    case 'shipped':
+      return { kind: 'file', path: source.path, shipped: true, ...(source.apiUrlFrom === null ? {} : { apiUrlFrom: source.apiUrlFrom.path }) };
+    case 'file':
+      return { kind: 'file', path: source.path };
+    case 'embedded-issuer':
+      return { kind: 'embedded' };
+  }
+}
+
 function credentialsOf(access: SeatAccess): SeatCredentials {
   return access.kind === 'active-license' ? { activeLicense: true } : { adminToken: access.adminToken, licenseId: access.licenseId };
 }
@@ -49,7 +62,7 @@ export function createOperationsService(options: OperationsOptions): OperationsS
       apiUrl: config.apiUrl,
       account: config.account,
       product: config.product,
-      vendor: source.kind === 'file' ? { kind: 'file', path: source.path } : { kind: 'embedded' },
+      vendor: vendorView(source),
       proxy: proxySettings(options.env),
       dataFolder: runtime.dataFolder,
       secrets: { mode: runtime.secretStorage.mode, file: runtime.secretStorage.filePath },

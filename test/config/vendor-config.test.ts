@@ -1,11 +1,16 @@
-/** The vendor configuration: strict parsing, and where it is looked for (and in which order). */
+/**
+ * The vendor configuration: strict parsing, and where a development build (one that ships no
+ * configuration) looks for it, in which order. The shipped configuration's rules are in
+ * shipped-config.test.ts, the offline terms' in offline-policy.test.ts.
+ */
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative as relativePath } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { messageFor } from '../../src/contract/messages.js';
-import { CONFIG_FILE, parseVendorConfig, resolveVendorConfig } from '../../src/config/vendor-config.js';
+import { parseVendorConfig } from '../../src/config/parse-vendor-config.js';
+import { CONFIG_FILE, resolveVendorConfig } from '../../src/config/vendor-config.js';
 
 const ED25519_HEX = (() => {
   const der = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' });
@@ -41,10 +46,10 @@ describe('parseVendorConfig', () => {
     }
   });
 
-  it('keeps checkoutTtl null (files that never expire) and an empty entitlement list', () => {
-    expect(parseWith({ checkoutTtl: null, product: null, requiredEntitlements: [] })).toEqual({
+  it('keeps checkoutTtl null (files that never expire, when the offline terms accept them) and an empty entitlement list', () => {
+    expect(parseWith({ checkoutTtl: null, product: null, requiredEntitlements: [], offline: { allowPerpetual: true } })).toEqual({
       ok: true,
-      value: { ...VALID, product: null, checkoutTtl: null, requiredEntitlements: [] },
+      value: { ...VALID, product: null, checkoutTtl: null, requiredEntitlements: [], offline: { allowPerpetual: true } },
     });
   });
 
@@ -168,7 +173,7 @@ describe('parseVendorConfig', () => {
   });
 });
 
-describe('resolveVendorConfig', () => {
+describe('resolveVendorConfig in a development build (nothing shipped)', () => {
   let root: string;
   let dataFolder: string;
   let appFolder: string;
@@ -176,6 +181,7 @@ describe('resolveVendorConfig', () => {
   beforeEach(async () => {
     root = await mkdtemp(join(tmpdir(), 'tessera-config-'));
     dataFolder = join(root, 'data');
+    // An app folder without tessera.config.json, as in a development checkout.
     appFolder = join(root, 'app');
     await mkdir(appFolder, { recursive: true });
   });
@@ -195,24 +201,19 @@ describe('resolveVendorConfig', () => {
   it('takes --config first', async () => {
     const explicit = await configFile(join(root, 'explicit.json'), 'from-flag');
     await configFile(join(root, 'env.json'), 'from-env');
-    await configFile(join(appFolder, CONFIG_FILE), 'from-app');
     await configFile(embedded(), 'from-issuer');
     const resolved = await resolveVendorConfig({ configPath: explicit, env: { TESSERA_CONFIG: join(root, 'env.json') }, appFolder, dataFolder });
     expect(resolved).toEqual({ ok: true, value: { config: { ...VALID, account: 'from-flag' }, source: { kind: 'file', path: explicit } } });
   });
 
-  it('then TESSERA_CONFIG, then the app folder, then the embedded issuer', async () => {
+  it('then TESSERA_CONFIG, then the embedded issuer', async () => {
     await configFile(join(root, 'env.json'), 'from-env');
-    await configFile(join(appFolder, CONFIG_FILE), 'from-app');
     await configFile(embedded(), 'from-issuer', { apiUrl: 'http://127.0.0.1:41234' });
 
-    const fromEnv = await resolveVendorConfig({ env: { TESSERA_CONFIG: join(root, 'env.json') }, appFolder, dataFolder });
+    const fromEnv = await resolveVendorConfig({ configPath: '', env: { TESSERA_CONFIG: join(root, 'env.json') }, appFolder, dataFolder });
     expect(fromEnv).toMatchObject({ ok: true, value: { config: { account: 'from-env' }, source: { kind: 'file', path: join(root, 'env.json') } } });
 
-    const fromApp = await resolveVendorConfig({ configPath: '', env: { TESSERA_CONFIG: ' ' }, appFolder, dataFolder });
-    expect(fromApp).toMatchObject({ ok: true, value: { config: { account: 'from-app' }, source: { kind: 'file', path: join(appFolder, CONFIG_FILE) } } });
-
-    const fromIssuer = await resolveVendorConfig({ env: {}, dataFolder });
+    const fromIssuer = await resolveVendorConfig({ configPath: '', env: { TESSERA_CONFIG: ' ' }, appFolder, dataFolder });
     expect(fromIssuer).toEqual({
       ok: true,
       value: {
@@ -220,6 +221,12 @@ describe('resolveVendorConfig', () => {
         source: { kind: 'embedded-issuer', database: join(dataFolder, 'issuer', 'issuer.db') },
       },
     });
+    expect(await resolveVendorConfig({ env: {}, dataFolder })).toMatchObject({ ok: true, value: { source: { kind: 'embedded-issuer' } } });
+  });
+
+  it('leaves the embedded issuer out when asked to (tessera start starts it instead)', async () => {
+    await configFile(embedded(), 'from-issuer');
+    expect(await resolveVendorConfig({ env: {}, appFolder, dataFolder, embeddedIssuer: false })).toMatchObject({ ok: false, code: 'CONFIG_NOT_FOUND' });
   });
 
   it('resolves a relative --config against the working directory', async () => {
@@ -247,24 +254,23 @@ describe('resolveVendorConfig', () => {
     }
   });
 
-  it('treats the packaged placeholder {} as not configured, wherever it is', async () => {
+  it('refuses an empty {} where a whole configuration is needed, instead of looking further', async () => {
     const placeholder = join(root, 'placeholder.json');
     await writeFile(placeholder, '{}\n');
-    await writeFile(join(appFolder, CONFIG_FILE), '{}');
     await configFile(embedded(), 'from-issuer');
-    const resolved = await resolveVendorConfig({ configPath: placeholder, env: { TESSERA_CONFIG: placeholder }, appFolder, dataFolder });
-    expect(resolved).toMatchObject({ ok: true, value: { config: { account: 'from-issuer' }, source: { kind: 'embedded-issuer' } } });
+    const resolved = await resolveVendorConfig({ env: { TESSERA_CONFIG: placeholder }, appFolder, dataFolder });
+    expect(resolved).toMatchObject({ ok: false, code: 'CONFIG_INVALID', detail: `${placeholder} is empty ({}): it needs apiUrl, account, product and publicKey` });
 
-    await rm(embedded());
-    expect(await resolveVendorConfig({ configPath: placeholder, env: {}, appFolder, dataFolder })).toMatchObject({ ok: false, code: 'CONFIG_NOT_FOUND' });
+    await writeFile(embedded(), '{}');
+    expect(await resolveVendorConfig({ env: {}, appFolder, dataFolder })).toMatchObject({ ok: false, code: 'CONFIG_INVALID', detail: expect.stringContaining(embedded()) as unknown });
   });
 
   it('stops at the first invalid file instead of falling through', async () => {
-    await configFile(join(appFolder, CONFIG_FILE), 'from-app', { apiUrl: 'http://licensing.example.com' });
+    const invalid = await configFile(join(root, 'env.json'), 'from-env', { apiUrl: 'http://licensing.example.com' });
     await configFile(embedded(), 'from-issuer');
-    const resolved = await resolveVendorConfig({ env: {}, appFolder, dataFolder });
+    const resolved = await resolveVendorConfig({ env: { TESSERA_CONFIG: invalid }, appFolder, dataFolder });
     expect(resolved).toMatchObject({ ok: false, code: 'CONFIG_INVALID' });
-    if (!resolved.ok) expect(resolved.detail).toBe(`${join(appFolder, CONFIG_FILE)}: "apiUrl" must use https (plain http is allowed only for 127.0.0.1, ::1 or localhost)`);
+    if (!resolved.ok) expect(resolved.detail).toBe(`${invalid}: "apiUrl" must use https (plain http is allowed only for 127.0.0.1, ::1 or localhost)`);
   });
 
   it('reports a bad key in a file as PUBLIC_KEY_INVALID, naming the file', async () => {

@@ -38,6 +38,8 @@ interface FileOptions {
   kind?: 'license' | 'machine';
   product?: string;
   entitlements?: readonly string[];
+  /** The signed TTL; default: the span from issued to expiry. */
+  ttl?: number | null;
 }
 
 function file(options: FileOptions = {}): VerifiedLicenseFile {
@@ -57,7 +59,7 @@ function file(options: FileOptions = {}): VerifiedLicenseFile {
     kind,
     alg: 'aes-256-gcm+ed25519',
     encrypted: true,
-    meta: { issued: iso(issued), expiry: expiry === null ? null : iso(expiry), ttl: expiry === null ? null : Math.round((expiry - issued) / 1000) },
+    meta: { issued: iso(issued), expiry: expiry === null ? null : iso(expiry), ttl: options.ttl !== undefined ? options.ttl : expiry === null ? null : Math.round((expiry - issued) / 1000) },
     license,
     machine,
     product: null,
@@ -245,14 +247,19 @@ describe("the vendor's terms, checked offline", () => {
   it('a file that never expires is refused unless the vendor allows it', () => {
     expect(offline({ verified: ok(file({ expiry: null })) }).code).toBe('LICENSE_FILE_NEVER_EXPIRES');
     expect(offline({ verified: ok(file({ expiry: null })), terms: { allowPerpetual: true } }).code).toBe('VALID');
+    // A perpetual file's TTL is null: nothing to compare with the longest lifetime.
+    expect(offline({ verified: ok(file({ expiry: null, ttl: null })), terms: { allowPerpetual: true, maxFileTtlSeconds: 3600 } }).code).toBe('VALID');
   });
 
   it('a file that lives longer than the vendor allows is refused; a calendar year is not too long', () => {
     const year = offlineTerms({ apiUrl: 'https://a.example', account: 'a', product: null, publicKey: 'x' });
-    expect(offline({ verified: ok(file({ issued: NOW - DAY, expiry: NOW - DAY + 366 * DAY })), terms: { maxFileLifetimeMs: year.maxFileLifetimeMs } }).code).toBe('VALID');
-    expect(offline({ verified: ok(file({ issued: NOW - DAY, expiry: NOW - DAY + 368 * DAY })), terms: { maxFileLifetimeMs: year.maxFileLifetimeMs } }).code).toBe('LICENSE_FILE_LIFETIME_TOO_LONG');
+    const yearTerms = { maxFileLifetimeMs: year.maxFileLifetimeMs, maxFileTtlSeconds: year.maxFileTtlSeconds };
+    // A year's TTL spans 366 days across a leap day on the calendar: accepted.
+    expect(offline({ verified: ok(file({ issued: NOW - DAY, expiry: NOW - DAY + 366 * DAY, ttl: 31_556_952 })), terms: yearTerms }).code).toBe('VALID');
+    expect(offline({ verified: ok(file({ issued: NOW - DAY, expiry: NOW - DAY + 368 * DAY, ttl: 31_556_952 })), terms: yearTerms }).code).toBe('LICENSE_FILE_LIFETIME_TOO_LONG');
+    expect(offline({ verified: ok(file({ issued: NOW - DAY, expiry: NOW + 30 * DAY, ttl: 31_556_953 })), terms: yearTerms }).code).toBe('LICENSE_FILE_LIFETIME_TOO_LONG');
     const monthly = offlineTerms({ apiUrl: 'https://a.example', account: 'a', product: null, publicKey: 'x', checkoutTtl: 2_629_746 });
-    expect(offline({ verified: ok(file({ expiry: NOW + 60 * DAY })), terms: { maxFileLifetimeMs: monthly.maxFileLifetimeMs } }).code).toBe('LICENSE_FILE_LIFETIME_TOO_LONG');
+    expect(offline({ verified: ok(file({ expiry: NOW + 60 * DAY })), terms: { maxFileLifetimeMs: monthly.maxFileLifetimeMs, maxFileTtlSeconds: monthly.maxFileTtlSeconds } }).code).toBe('LICENSE_FILE_LIFETIME_TOO_LONG');
   });
 
   it("the product and the required entitlements, from the file's signed license, as online", () => {

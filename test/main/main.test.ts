@@ -63,9 +63,9 @@ describe('main: start-up', () => {
     expect(electron.session.defaultSession.permissionRequestHandler).not.toBeNull();
   });
 
-  it('opens licensing with the environment, and the resources folder only when packaged', async () => {
+  it('opens licensing with the environment, and the resources folder (which must hold the vendor configuration) only when packaged', async () => {
     await start();
-    expect(opening).toHaveBeenLastCalledWith({ env: process.env, appFolder: undefined, warn: expect.any(Function) });
+    expect(opening).toHaveBeenLastCalledWith({ env: process.env, appFolder: undefined, packaged: false, warn: expect.any(Function) });
 
     resetFakeElectron();
     opening.mockResolvedValue({ ok: true, value: runtime as never });
@@ -75,7 +75,7 @@ describe('main: start-up', () => {
     withResources.resourcesPath = '/opt/Tessera/resources';
     try {
       await start();
-      expect(opening).toHaveBeenLastCalledWith({ env: process.env, appFolder: '/opt/Tessera/resources', warn: expect.any(Function) });
+      expect(opening).toHaveBeenLastCalledWith({ env: process.env, appFolder: '/opt/Tessera/resources', packaged: true, warn: expect.any(Function) });
     } finally {
       withResources.resourcesPath = saved;
     }

@@ -39,7 +39,7 @@ const REPORT: StatusReport = {
   warnings: [],
 };
 
-function harness(env: Record<string, string> = {}) {
+function harness(env: Record<string, string> = {}, source: LicensingRuntime['source'] = { kind: 'file', path: '/etc/tessera/tessera.config.json' }) {
   const calls: { method: string; args: unknown[] }[] = [];
   const record =
     <T>(method: string, answer: T) =>
@@ -67,7 +67,7 @@ function harness(env: Record<string, string> = {}) {
   const runtime: LicensingRuntime = {
     manager,
     config: { apiUrl: 'https://licensing.example', account: 'acme', product: null, publicKey: 'a'.repeat(64) },
-    source: { kind: 'file', path: '/etc/tessera/tessera.config.json' },
+    source,
     dataFolder: '/home/ada/.local/share/tessera',
     secrets: createMemoryStore(),
     secretStorage: { mode: 'keychain', filePath: '/home/ada/.local/share/tessera/secrets/secrets.json' },
@@ -176,6 +176,20 @@ describe('settings and diagnostics', () => {
         shell: 'console',
       },
     });
+  });
+
+  it('say when the configuration is the one shipped with the app, and which override changed its apiUrl', async () => {
+    const shipped = { kind: 'shipped', path: '/opt/Tessera/resources/tessera.config.json', apiUrlFrom: { path: '/etc/relay.json', namedBy: 'TESSERA_CONFIG' } } as const;
+    const settings = await harness({}, shipped).service.run('settings:get', {});
+    expect(settings).toMatchObject({ ok: true, value: { vendor: { kind: 'file', path: shipped.path, shipped: true, apiUrlFrom: '/etc/relay.json' } } });
+    const diagnostics = await harness({}, shipped).service.run('settings:diagnostics', {});
+    expect(diagnostics).toMatchObject({
+      ok: true,
+      value: { text: expect.stringContaining('Vendor configuration: /opt/Tessera/resources/tessera.config.json (shipped with the app; apiUrl from /etc/relay.json)\n') as unknown },
+    });
+    const alone = await harness({}, { ...shipped, apiUrlFrom: null }).service.run('settings:get', {});
+    expect(alone).toMatchObject({ ok: true, value: { vendor: { kind: 'file', path: shipped.path, shipped: true } } });
+    if (alone.ok) expect('apiUrlFrom' in alone.value.vendor).toBe(false);
   });
 
   it('diagnostics name the state and never a secret: no key hint, no proxy password, a shortened fingerprint', async () => {
