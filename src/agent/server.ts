@@ -1,7 +1,8 @@
 /**
  * The local agent (`tessera serve`): the license manager over HTTP on 127.0.0.1, for the web
  * console and for scripts. Per request, in this order: Host header (DNS rebinding, 403), route
- * (404, or 405 with Allow), bearer token (401) and scope (403), query, body (415/413/400),
+ * (404, or 405 with Allow), bearer token or console session (401; 403 for a session used from
+ * another origin or tab) and scope (403), query, body (415/413/400),
  * handler. No CORS headers are ever sent, so no other origin can read an answer or pass a
  * preflight. Tokens, license keys and bodies are never logged.
  */
@@ -12,7 +13,7 @@ import type { FailureCode } from '../contract/codes.js';
 import type { LicenseManager } from '../licensing/manager.types.js';
 import type { AgentConsole } from './console.js';
 import { AGENT_METHODS, AGENT_ROUTES, agentError, SCOPE_FOR_METHOD, type AgentMethod, type AgentRoute, type Reply } from './routes.js';
-import { queryObject } from './schemas.js';
+import { queryObject, type AgentScope } from './schemas.js';
 import type { AgentTokenStore } from './token.js';
 
 /** The agent's port in production (`tessera serve` without `--port`). */
@@ -112,12 +113,14 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       routeName = `${route.method} ${route.path}`;
 
       const presented = bearerToken(req.headers.authorization);
-      const scopes =
-        presented !== null
-          ? await options.tokenStore.authenticate(presented)
-          : route.session === true
-            ? (options.console?.sessionScopes(req) ?? null)
-            : null;
+      let scopes: readonly AgentScope[] | null = null;
+      if (presented !== null) scopes = await options.tokenStore.authenticate(presented);
+      else if (route.session === true && options.console !== undefined) {
+        // A console session used from another origin or tab is refused outright (403), not asked to sign in.
+        const session = options.console.session(req);
+        if (session.kind === 'refused') return send(req, res, session.reply);
+        if (session.kind === 'signed-in') scopes = session.scopes;
+      }
       if (scopes === null) {
         return send(req, res, { ...agentError(401, 'UNAUTHORIZED'), headers: { 'WWW-Authenticate': 'Bearer realm="tessera-agent"' } });
       }

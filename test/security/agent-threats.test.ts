@@ -2,10 +2,11 @@
  * Threats against the local agent, one `describe` per attack, over real sockets: a local
  * process or a web page without the token, with a wrong token or one lacking the scope, a page
  * reaching 127.0.0.1 through DNS rebinding, oversized bodies, cross-origin reads, a token file
- * others can read, and a bind beyond loopback.
+ * others can read, a bind beyond loopback; the console's session cookie replayed from another
+ * port or without fetch metadata, and a login link minted to gain scopes.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
@@ -17,7 +18,11 @@ import type { InstalledLicense, LicenseManager, StatusReport } from '../../src/l
 import { startAgent, type AgentOptions, type RunningAgent } from '../../src/agent/server.js';
 import { createAgentTokenStore, type AgentTokenStore } from '../../src/agent/token.js';
 import type { AgentScope } from '../../src/agent/schemas.js';
+import { createAgentConsole } from '../../src/agent/console.js';
+import type { OperationName } from '../../src/contract/operations.js';
+import type { OperationsService } from '../../src/operations/operations.service.js';
 import { createMemoryStore, type MemoryStore } from '../../src/vault/memory.store.js';
+import { call as browserCall, signInTab } from '../agent/console-sign-in.js';
 
 const KEY = 'C1B6DE-39A6E3-DE1529-8559A0-4AF593-V3';
 const FINGERPRINT = '4f1c7e0b9a2d3c5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6';
@@ -450,5 +455,118 @@ describe('agent bound beyond loopback', () => {
       socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
     });
     expect(outcome).toBe('ECONNREFUSED');
+  });
+});
+
+/** An agent serving the console, whose operations only record their names. */
+async function startConsole() {
+  const ran: OperationName[] = [];
+  const operations: OperationsService = {
+    async run(name) {
+      ran.push(name);
+      return { ok: true, value: null } as never;
+    },
+  };
+  const site = mkdtempSync(join(tmpdir(), 'tessera-console-site-'));
+  cleanups.push(() => rmSync(site, { recursive: true, force: true }));
+  writeFileSync(join(site, 'index.html'), '<!doctype html><title>Tessera</title>');
+  const started = await start({ options: { console: createAgentConsole({ staticFolder: site, operations }) } });
+  const startupLink = (): string => {
+    const link = new URL(started.agent.loginUrl() as string);
+    return `${link.pathname}${link.search}`;
+  };
+  const op = (name: string, headers: Record<string, string>, body = '{}') =>
+    browserCall(started.port, 'POST', `/v1/ops/${name}`, { 'Content-Type': 'application/json', ...headers }, body);
+  return { ...started, ran, startupLink, op };
+}
+
+describe('console cookie replayed from another port\'s page', () => {
+  it('refuses the cookie without its tab\'s secret, even sent with the console\'s own fetch metadata (403 CONSOLE_SESSION_UNBOUND)', async () => {
+    const { port, ran, startupLink, op } = await startConsole();
+    const tab = await signInTab(port, startupLink());
+    // Cookies ignore ports: a server on 127.0.0.1:OTHER receives the cookie, and can replay it with any header it likes.
+    const replayed = await op('license:deactivate', { Cookie: tab.cookie, Origin: tab.origin, 'Sec-Fetch-Site': 'same-origin' });
+    expect([replayed.status, codeOf(replayed)]).toEqual([403, 'CONSOLE_SESSION_UNBOUND']);
+    const guessed = await op('license:deactivate', { ...tab.headers, 'Tessera-Session': randomBytes(32).toString('base64url') });
+    expect([guessed.status, codeOf(guessed)]).toEqual([403, 'CONSOLE_SESSION_UNBOUND']);
+    // The other port's page itself: its fetch says same-site and names its own origin.
+    const fromPage = await op('license:deactivate', { Cookie: tab.cookie, Origin: `http://127.0.0.1:${port + 1}`, 'Sec-Fetch-Site': 'same-site' });
+    expect([fromPage.status, codeOf(fromPage)]).toEqual([403, 'CROSS_ORIGIN_REQUEST']);
+    expect(ran).toEqual([]);
+    // The tab that signed in keeps working.
+    expect((await op('license:status', tab.headers)).status).toBe(200);
+    expect(ran).toEqual(['license:status']);
+  });
+
+  it('names the cookie after the agent\'s port and scopes it to the operations route, so two agents never share it', async () => {
+    const first = await startConsole();
+    const second = await startConsole();
+    const firstTab = await signInTab(first.port, first.startupLink());
+    const secondTab = await signInTab(second.port, second.startupLink());
+    expect(firstTab.cookie).toMatch(new RegExp(`^tessera_console_${first.port}=`));
+    expect(secondTab.cookie).toMatch(new RegExp(`^tessera_console_${second.port}=`));
+    expect(firstTab.cookieAttributes).toMatch(/^Path=\/v1\/ops\/; HttpOnly; SameSite=Strict; /);
+    // One agent's session means nothing to the other, even with its secret.
+    expect((await second.op('license:status', { ...firstTab.headers, Origin: secondTab.origin })).status).toBe(401);
+    expect(second.ran).toEqual([]);
+  });
+});
+
+describe('console cookie replayed without Origin or Sec-Fetch-Site', () => {
+  it('refuses a request that does not say it comes from the console\'s page (403 CROSS_ORIGIN_REQUEST)', async () => {
+    const { port, ran, startupLink, op } = await startConsole();
+    const tab = await signInTab(port, startupLink());
+    const bare = await op('license:deactivate', { Cookie: tab.cookie, 'Tessera-Session': tab.secret });
+    expect([bare.status, codeOf(bare)]).toEqual([403, 'CROSS_ORIGIN_REQUEST']);
+    const cookieAlone = await op('license:deactivate', { Cookie: tab.cookie });
+    expect([cookieAlone.status, codeOf(cookieAlone)]).toEqual([403, 'CROSS_ORIGIN_REQUEST']);
+    // An Origin alone must be the console's own; without Sec-Fetch-Site it then suffices (older browsers).
+    const otherOrigin = await op('license:deactivate', { Cookie: tab.cookie, 'Tessera-Session': tab.secret, Origin: `http://localhost:${port}` });
+    expect([otherOrigin.status, codeOf(otherOrigin)]).toEqual([403, 'CROSS_ORIGIN_REQUEST']);
+    expect(ran).toEqual([]);
+    expect((await op('license:status', { Cookie: tab.cookie, 'Tessera-Session': tab.secret, Origin: tab.origin })).status).toBe(200);
+  });
+});
+
+describe('console request from another site (Sec-Fetch-Site: cross-site)', () => {
+  it('refuses cross-site, same-site and user-initiated requests, whatever Origin they claim (403 CROSS_ORIGIN_REQUEST)', async () => {
+    const { port, ran, startupLink, op } = await startConsole();
+    const tab = await signInTab(port, startupLink());
+    for (const site of ['cross-site', 'same-site', 'none']) {
+      const answer = await op('license:deactivate', { ...tab.headers, 'Sec-Fetch-Site': site });
+      expect([site, answer.status, codeOf(answer)]).toEqual([site, 403, 'CROSS_ORIGIN_REQUEST']);
+    }
+    const evil = await op('license:deactivate', { ...tab.headers, Origin: 'http://evil.example' });
+    expect([evil.status, codeOf(evil)]).toEqual([403, 'CROSS_ORIGIN_REQUEST']);
+    expect(ran).toEqual([]);
+  });
+});
+
+describe('login link minted by a token without licensing:delete', () => {
+  it('gives a session with at most the minting token\'s scopes: deleting through it is refused (403 FORBIDDEN)', async () => {
+    const { port, tokens, ran, op } = await startConsole();
+    const writer = await tokens.issueToken(['licensing:read', 'licensing:write']);
+    const minted = await call(port, 'POST', '/v1/console/login-links', { token: writer.token, body: {} });
+    expect(minted.status).toBe(201);
+    const tab = await signInTab(port, (JSON.parse(minted.text) as { path: string }).path);
+    for (const [name, body] of [
+      ['license:deactivate', '{}'],
+      ['licenses:remove', JSON.stringify({ id: LICENSE_ID })],
+      ['seats:deactivate', JSON.stringify({ access: { kind: 'active-license' }, ids: ['a'] })],
+    ] as const) {
+      const answer = await op(name, tab.headers, body);
+      expect([name, answer.status, codeOf(answer)]).toEqual([name, 403, 'FORBIDDEN']);
+    }
+    expect(ran).toEqual([]);
+    // What the token may do, its session may do.
+    expect((await op('license:activate', tab.headers, JSON.stringify({ licenseKey: KEY }))).status).toBe(200);
+    expect(ran).toEqual(['license:activate']);
+  });
+
+  it('the startup link (the main token\'s) gives every scope', async () => {
+    const { port, ran, startupLink, op } = await startConsole();
+    const tab = await signInTab(port, startupLink());
+    expect((await op('license:deactivate', tab.headers)).status).toBe(200);
+    expect(ran).toEqual(['license:deactivate']);
   });
 });
