@@ -12,6 +12,7 @@ import FindMyWay from 'find-my-way';
 import type { FailureCode } from '../contract/codes.js';
 import type { LicenseManager } from '../licensing/manager.types.js';
 import type { AgentConsole } from './console.js';
+import { hasBody, parseJsonBody, readRawBody } from './request-body.js';
 import { AGENT_METHODS, AGENT_ROUTES, agentError, SCOPE_FOR_METHOD, type AgentMethod, type AgentRoute, type Reply } from './routes.js';
 import { queryObject, type AgentScope } from './schemas.js';
 import type { AgentTokenStore } from './token.js';
@@ -22,8 +23,6 @@ export const DEFAULT_AGENT_PORT = 7369;
 export const AGENT_HOST = '127.0.0.1';
 /** Cap on request bodies: a certificate is at most 1 MiB (LICENSE_FILE_TOO_LARGE beyond). */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-/** Past this multiple of the cap an oversized upload is cut off instead of drained to let the client read the 413. */
-const DRAIN_LIMIT_FACTOR = 16;
 
 /** How the agent is put together; the composition root fills this in. */
 export interface AgentOptions {
@@ -63,8 +62,6 @@ export class AgentStartError extends Error {
     this.name = 'AgentStartError';
   }
 }
-
-type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reply: Reply };
 
 /**
  * Starts the agent. Throws a RangeError for a host other than 127.0.0.1 or an invalid port,
@@ -133,12 +130,18 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
 
       const query = queryObject(search);
       if (query === null) return send(req, res, agentError(400, 'INVALID_REQUEST', 'A query parameter is repeated.'));
-      const body = route.method === 'GET' ? ({ ok: true, value: undefined } as const) : await readJsonBody(req, maxBodyBytes);
-      if (!body.ok) return send(req, res, body.reply);
+      let body: unknown;
+      if (route.method !== 'GET') {
+        const raw = await readRawBody(req, maxBodyBytes);
+        if (!raw.ok) return send(req, res, raw.reply);
+        const parsed = parseJsonBody(raw.value);
+        if (!parsed.ok) return send(req, res, parsed.reply);
+        body = parsed.value;
+      }
 
       const params: Record<string, string> = {};
       for (const [key, value] of Object.entries(found.params)) if (value !== undefined) params[key] = value;
-      send(req, res, await route.handler({ manager: options.manager, machineFingerprint: options.machineFingerprint, params, query, body: body.value, scopes }));
+      send(req, res, await route.handler({ manager: options.manager, machineFingerprint: options.machineFingerprint, params, query, body, scopes }));
     } catch (error) {
       log(`tessera-agent: ${routeName} failed: ${describeError(error)}`);
       send(req, res, agentError(500, 'INTERNAL_ERROR'));
@@ -208,49 +211,6 @@ function isAgentMethod(method: string): method is AgentMethod {
 function bearerToken(header: string | undefined): string | null {
   const match = /^Bearer +(\S+) *$/i.exec(header ?? '');
   return match?.[1] ?? null;
-}
-
-/** Whether the request carries a body (declared length or chunked). */
-function hasBody(req: IncomingMessage): boolean {
-  return (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
-}
-
-/**
- * Reads a JSON body: media type (415), size cap (413), UTF-8 and JSON (400). An empty body is
- * `undefined`. An oversized upload is drained up to a bound so the client can read the 413.
- */
-async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Outcome<unknown>> {
-  if (!hasBody(req)) return { ok: true, value: undefined };
-  const mediaType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  if (mediaType !== 'application/json') return { ok: false, reply: agentError(415, 'UNSUPPORTED_MEDIA_TYPE') };
-
-  const tooLarge: Outcome<unknown> = { ok: false, reply: { ...agentError(413, 'PAYLOAD_TOO_LARGE'), headers: { Connection: 'close' } } };
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes * DRAIN_LIMIT_FACTOR) return tooLarge;
-  const raw = await new Promise<Buffer | 'too-large' | 'aborted'>((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBytes) chunks.push(chunk);
-      else if (size > maxBytes * DRAIN_LIMIT_FACTOR) resolve('too-large');
-    });
-    req.on('end', () => resolve(size > maxBytes ? 'too-large' : Buffer.concat(chunks)));
-    // A client that hangs up mid-body gets no answer; settle so that nothing waits for ever.
-    req.on('error', () => resolve('aborted'));
-    req.on('close', () => resolve('aborted'));
-  });
-  if (raw === 'too-large') return tooLarge;
-  if (raw === 'aborted') return { ok: false, reply: agentError(400, 'INVALID_REQUEST', 'The request body was cut off.') };
-  if (raw.length === 0) return { ok: true, value: undefined };
-
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch {
-    return { ok: false, reply: agentError(400, 'INVALID_REQUEST', 'The body is not valid UTF-8 JSON.') };
-  }
 }
 
 /** Writes a reply with the common headers: JSON, never cached, never sniffed, never shared across origins. */
