@@ -191,6 +191,8 @@ describe('POST /v1/ops/:operation', () => {
     expect(harness.ran).toEqual([{ name: 'license:activate', input: { licenseKey: 'K' } }]);
     await harness.op('license:status', tab.headers, '');
     expect(harness.ran[1]).toEqual({ name: 'license:status', input: {} });
+    // Answers to the page are not signed: no token took part (the page is the agent's own).
+    expect(answer.headers['tessera-signature']).toBeUndefined();
   });
 
   it('refuses without a session, and a session sent from another origin or without its secret', async () => {

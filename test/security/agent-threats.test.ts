@@ -3,11 +3,13 @@
  * process or a web page without the token, with a wrong token or one lacking the scope, a page
  * reaching 127.0.0.1 through DNS rebinding, oversized bodies, cross-origin reads, a token file
  * others can read, a bind beyond loopback; the console's session cookie replayed from another
- * port or without fetch metadata, and a login link minted to gain scopes.
+ * port or without fetch metadata, a login link minted to gain scopes; an impostor on the
+ * agent's port, and signed requests replayed, stale or tampered with.
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { request, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +20,9 @@ import type { InstalledLicense, LicenseManager, StatusReport } from '../../src/l
 import { startAgent, type AgentOptions, type RunningAgent } from '../../src/agent/server.js';
 import { createAgentTokenStore, type AgentTokenStore } from '../../src/agent/token.js';
 import type { AgentScope } from '../../src/agent/schemas.js';
+import { createAgentClient } from '../../src/agent/agent-client.js';
 import { createAgentConsole } from '../../src/agent/console.js';
+import { hmacAuthorization, signResponse } from '../../src/agent/signature.js';
 import type { OperationName } from '../../src/contract/operations.js';
 import type { OperationsService } from '../../src/operations/operations.service.js';
 import { createMemoryStore, type MemoryStore } from '../../src/vault/memory.store.js';
@@ -568,5 +572,109 @@ describe('login link minted by a token without licensing:delete', () => {
     const tab = await signInTab(port, startupLink());
     expect((await op('license:deactivate', tab.headers)).status).toBe(200);
     expect(ran).toEqual(['license:deactivate']);
+  });
+});
+
+/** A server on a loopback port that answers every request with `answer`, and records what it was sent. */
+async function impostor(answer: (nonce: string) => { readonly status: number; readonly headers: Record<string, string>; readonly body: string }) {
+  const received: IncomingHttpHeaders[] = [];
+  const server = createServer((req, res) => {
+    received.push(req.headers);
+    req.resume();
+    const reply = answer(String(req.headers['tessera-nonce'] ?? ''));
+    res.writeHead(reply.status, { 'Content-Type': 'application/json', ...reply.headers });
+    res.end(reply.body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
+}
+
+describe('impostor on the agent\'s port', () => {
+  it('fails the signature check, whether its answer is unsigned, forged, or a genuine answer replayed; the agent\'s own answer holds', async () => {
+    const { agent, token } = await start();
+    expect(await createAgentClient({ url: agent.url, token }).licensed()).toBe(true);
+    expect(await createAgentClient({ url: agent.url, token, auth: 'bearer' }).licensed()).toBe(true);
+
+    // A genuine answer, recorded by whoever saw one, for a nonce the client will never send again.
+    const recorded = await call(agent.port, 'GET', '/v1/license/check', { token, headers: { 'tessera-nonce': 'recorded-nonce-0123456789' } });
+    expect(recorded.headers['tessera-signature']).toMatch(/^sha256=[A-Za-z0-9_-]{43}$/);
+    const fakes = {
+      unsigned: await impostor(() => ({ status: 200, headers: {}, body: 'true' })),
+      forged: await impostor((nonce) => ({
+        status: 200,
+        headers: { 'Tessera-Signature': signResponse(randomBytes(32).toString('base64url'), { method: 'GET', target: '/v1/license/check', nonce, status: 200, body: 'true' }) },
+        body: 'true',
+      })),
+      replayed: await impostor(() => ({ status: 200, headers: { 'Tessera-Signature': String(recorded.headers['tessera-signature']) }, body: recorded.text })),
+    };
+    for (const [kind, fake] of Object.entries(fakes)) {
+      const client = createAgentClient({ url: fake.url, token });
+      expect([kind, await client.licensed()]).toEqual([kind, false]);
+      const answer = await client.request('GET', '/v1/license/check');
+      expect([kind, answer.ok, answer.ok ? null : answer.reason]).toEqual([kind, false, kind === 'unsigned' ? 'unsigned' : 'not-genuine']);
+      // Signed requests never hand the token to whatever listens on the port.
+      for (const headers of fake.received) expect(JSON.stringify(headers)).not.toContain(token);
+    }
+  });
+});
+
+/** A signed request to the agent at `port`, as `createAgentClient` makes it, with every part under the test's control. */
+function signedCall(port: number, token: string, parts: { method: string; target: string; ts: number; nonce: string; body?: string; sent?: { method?: string; target?: string; body?: string } }) {
+  const authorization = hmacAuthorization('main', token, { method: parts.method, target: parts.target, ts: parts.ts, nonce: parts.nonce, body: parts.body ?? '' });
+  const body = parts.sent?.body ?? parts.body;
+  return call(port, parts.sent?.method ?? parts.method, parts.sent?.target ?? parts.target, { headers: { authorization }, ...(body === undefined ? {} : { body }) });
+}
+
+const seconds = (ms: number): number => Math.floor(ms / 1000);
+const nonce = (): string => randomBytes(18).toString('base64url');
+
+describe('replayed signed request', () => {
+  it('accepts a signed request once: the same nonce again is refused (401 SIGNATURE_REPLAYED), even with a fresh signature of a new time', async () => {
+    const { port, token, manager } = await start();
+    const once = { method: 'DELETE', target: `/v1/licenses/${LICENSE_ID}`, ts: seconds(Date.now()), nonce: nonce() };
+    expect((await signedCall(port, token, once)).status).toBe(204);
+    const replayed = await signedCall(port, token, once);
+    expect([replayed.status, codeOf(replayed)]).toEqual([401, 'SIGNATURE_REPLAYED']);
+    const resigned = await signedCall(port, token, { ...once, ts: once.ts + 1 });
+    expect([resigned.status, codeOf(resigned)]).toEqual([401, 'SIGNATURE_REPLAYED']);
+    expect(manager.reached).toEqual(['remove']);
+  });
+});
+
+describe('stale signed request', () => {
+  it('refuses a time more than five minutes from the agent\'s clock, either way (401 SIGNATURE_EXPIRED)', async () => {
+    const clock = Date.parse('2030-06-01T12:00:00Z');
+    const { port, token, manager } = await start({ options: { now: () => clock } });
+    for (const ts of [seconds(clock) - 301, seconds(clock) + 301, 0]) {
+      const answer = await signedCall(port, token, { method: 'GET', target: '/v1/license/check', ts, nonce: nonce() });
+      expect([ts, answer.status, codeOf(answer)]).toEqual([ts, 401, 'SIGNATURE_EXPIRED']);
+    }
+    expect(manager.reached).toEqual([]);
+    for (const ts of [seconds(clock) - 300, seconds(clock) + 300]) {
+      expect((await signedCall(port, token, { method: 'GET', target: '/v1/license/check', ts, nonce: nonce() })).status).toBe(200);
+    }
+  });
+});
+
+describe('tampered body of a signed request', () => {
+  it('refuses a body, target or method other than the signed one (401 SIGNATURE_INVALID), and reaches nothing', async () => {
+    const { port, token, manager } = await start();
+    const signed = { method: 'PUT', target: '/v1/license', ts: seconds(Date.now()), body: JSON.stringify({ licenseKey: KEY }) };
+    const tampered = [
+      { body: JSON.stringify({ licenseKey: 'ATTACKER-KEY' }) },
+      { body: `${signed.body} ` },
+      { target: '/v1/license?online=true' },
+      { method: 'POST', target: '/v1/licenses' },
+    ];
+    for (const sent of tampered) {
+      const answer = await signedCall(port, token, { ...signed, nonce: nonce(), sent });
+      expect([sent, answer.status, codeOf(answer)]).toEqual([sent, 401, 'SIGNATURE_INVALID']);
+    }
+    const otherKey = await signedCall(port, randomBytes(32).toString('base64url'), { ...signed, nonce: nonce() });
+    expect([otherKey.status, codeOf(otherKey)]).toEqual([401, 'SIGNATURE_INVALID']);
+    expect(manager.reached).toEqual([]);
+    expect((await signedCall(port, token, { ...signed, nonce: nonce() })).status).toBe(201);
+    expect(manager.reached).toEqual(['activate']);
   });
 });
