@@ -1,13 +1,14 @@
 /**
- * The renderer's composition root: installs the page's services (the bridge, the clipboard,
- * saved preferences), wires the theme and hash routing to the store, loads the status, then
- * renders.
+ * The renderer's composition root: in the web console, takes the session secret the login
+ * link handed over; installs the page's services (the bridge, the clipboard, saved
+ * preferences), wires the theme and hash routing to the store, loads the status, then renders.
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.js';
 import { installServices } from './bridge/bridge.js';
 import { copyText } from './bridge/clipboard.js';
+import { adoptSessionSecret, sessionSecret } from './bridge/console-session.js';
 import { chooseFileInBrowser } from './bridge/file-picker.js';
 import { createHttpBridge } from './bridge/http-bridge.js';
 import { applyTheme, loadTheme, saveTheme } from './bridge/preferences.js';
@@ -15,8 +16,15 @@ import { hashOf, routeFromHash } from './store/routes.js';
 import { store } from './store/store.js';
 import './styles.css';
 
-// The desktop app's preload exposes window.tessera; without it this page is the web console.
-installServices({ bridge: window.tessera ?? createHttpBridge({ chooseFile: chooseFileInBrowser }), copyText, saveTheme });
+// The desktop app's preload exposes window.tessera; without it this page is the web console,
+// whose session secret arrives in the fragment (#session=…): taken before the hash routing reads it.
+const tabStorage = (): Storage => sessionStorage;
+if (window.tessera === undefined) adoptSessionSecret({ location, history, storage: tabStorage });
+installServices({
+  bridge: window.tessera ?? createHttpBridge({ chooseFile: chooseFileInBrowser, sessionSecret: () => sessionSecret(tabStorage) }),
+  copyText,
+  saveTheme,
+});
 
 store.setState({ theme: loadTheme() });
 applyTheme(store.getState().theme);

@@ -1,9 +1,10 @@
 /**
  * The web console's bridge: every core operation is `POST /v1/ops/<name>` on the page's own
- * origin, signed in by the session cookie. Transport failures become Result failures, so the
- * store never sees an exception.
+ * origin, signed in by the session cookie and this tab's session secret (`console-session.ts`).
+ * Transport failures become Result failures, so the store never sees an exception.
  */
 import { createBridge, fail, isFailureCode, MESSAGES, OPERATIONS, type Failure, type Invoke, type OperationName, type OperationResult, type TesseraBridge } from '../contract.js';
+import { SESSION_HEADER } from './console-session.js';
 
 /** The part of `fetch` the bridge uses (tests stub the global). */
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
@@ -13,7 +14,12 @@ export interface HttpBridgeOptions {
   readonly fetch?: FetchLike;
   /** Serves `files:choose`, which belongs to the shell (the browser's file picker), never to the core. */
   readonly chooseFile: () => Promise<OperationResult<'files:choose'>>;
+  /** This tab's session secret, sent with every operation; null when the tab has none. */
+  readonly sessionSecret?: () => string | null;
 }
+
+/** The agent's refusal of a session cookie without this tab's secret (another tab's session). */
+const SESSION_UNBOUND = 'CONSOLE_SESSION_UNBOUND';
 
 /** A failure whose message is the server's when it sent one, else the code's own sentence. */
 function failure(code: Failure['code'], message?: unknown): Failure {
@@ -37,9 +43,9 @@ async function readJson(response: Response): Promise<unknown> {
 }
 
 /**
- * Sends one operation over HTTP. 401 → SESSION_REQUIRED; fetch rejected (server gone) →
- * AGENT_UNREACHABLE; any other non-200 → INVALID_INPUT with the server's message; a 200 that
- * is not a Result → INVALID_INPUT. Never throws.
+ * Sends one operation over HTTP. 401, or 403 for a session of another tab → SESSION_REQUIRED;
+ * fetch rejected (server gone) → AGENT_UNREACHABLE; any other non-200 → INVALID_INPUT with the
+ * server's message; a 200 that is not a Result → INVALID_INPUT. Never throws.
  */
 export function createHttpInvoke(options: HttpBridgeOptions): Invoke {
   const send = async (name: OperationName, input: unknown): Promise<OperationResult<OperationName>> => {
@@ -47,9 +53,10 @@ export function createHttpInvoke(options: HttpBridgeOptions): Invoke {
     let response: Response;
     try {
       const fetchImpl: FetchLike = options.fetch ?? ((url, init) => fetch(url, init));
+      const secret = options.sessionSecret?.() ?? null;
       response = await fetchImpl(`/v1/ops/${name}`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json', ...(secret === null ? {} : { [SESSION_HEADER]: secret }) },
         body: JSON.stringify(input),
         credentials: 'same-origin',
       });
@@ -58,6 +65,7 @@ export function createHttpInvoke(options: HttpBridgeOptions): Invoke {
     }
     if (response.status === 401) return fail('SESSION_REQUIRED');
     const body = await readJson(response);
+    if (response.status === 403 && (body as { code?: unknown } | undefined)?.code === SESSION_UNBOUND) return fail('SESSION_REQUIRED');
     if (response.status !== 200) return failure('INVALID_INPUT', (body as { message?: unknown } | undefined)?.message);
     if (!isResult(body)) return failure('INVALID_INPUT', `${MESSAGES.INVALID_INPUT.message} (the answer to ${name} was not a result)`);
     return body;

@@ -3,16 +3,22 @@
  * with a one-time login link, talking to the core through `POST /v1/ops/<operation>` — the
  * same contract the Electron window uses over IPC.
  *
- * Sign-in: the link's code is single-use and short-lived; it is exchanged for a session cookie
- * (HttpOnly, SameSite=Strict) that only the operations route accepts, and only from the
- * console's own origin. Scripts keep using bearer tokens.
+ * Sign-in: the link's code is single-use and short-lived. It is exchanged for a session: a
+ * cookie (HttpOnly, SameSite=Strict, named after the agent's port) and a per-session secret
+ * handed to the page in the redirect's fragment (`/#session=…`), which the page keeps in its
+ * tab's sessionStorage and sends as the `Tessera-Session` header. Cookies ignore ports, so any
+ * server on 127.0.0.1 may receive the cookie; only the console's own tab knows the secret. The
+ * operations route accepts a session only with both, and only from the console's own origin
+ * (`Sec-Fetch-Site: same-origin`, or a matching `Origin`). A session has the scopes of whoever
+ * minted its link. Scripts keep using tokens.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 import { OPERATIONS, isOperationName } from '../contract/operations.js';
 import type { OperationsService } from '../operations/operations.service.js';
+import { authError } from './auth-errors.js';
 import { agentError, type AgentRoute, type Reply, type RouteContext } from './routes.js';
 import { AGENT_SCOPES, type AgentScope } from './schemas.js';
 
@@ -32,8 +38,12 @@ export const CONSOLE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** The session cookie's name. */
-export const SESSION_COOKIE = 'tessera_console';
+/** The session cookie's name on the agent at `port`: two agents on 127.0.0.1 never overwrite each other's. */
+export const sessionCookieName = (port: number): string => `tessera_console_${port}`;
+/** The header with the session's secret, sent by the console's page on every operation. */
+export const SESSION_HEADER = 'Tessera-Session';
+/** The fragment of the page the login link redirects to: `#session=<secret>`. */
+export const SESSION_FRAGMENT = 'session';
 /** A login link works once, within this time. */
 const LOGIN_CODE_TTL_MS = 10 * 60_000;
 /** A signed-in tab stays signed in for a working day. */
@@ -63,16 +73,22 @@ export interface ConsoleOptions {
   readonly now?: () => number;
 }
 
+/** A request's console session: none (no or unknown cookie, expired), refused (from another origin or tab), or signed in. */
+export type SessionCheck =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'refused'; readonly reply: Reply }
+  | { readonly kind: 'signed-in'; readonly scopes: readonly AgentScope[] };
+
 export interface AgentConsole {
   /**
    * Answers GET/HEAD for the UI's files and `/login`; returns false for anything else (the API's
    * paths under `/v1/`), which the agent's router handles.
    */
   serve(req: IncomingMessage, res: ServerResponse, path: string, search: URLSearchParams): Promise<boolean>;
-  /** The scopes of the request's console session, or null (no or unknown cookie, expired, or sent from another origin). */
-  sessionScopes(req: IncomingMessage): readonly AgentScope[] | null;
-  /** A new one-time login path (`/login?code=…`). */
-  newLoginPath(): string;
+  /** The request's console session, checked against its origin and its tab's secret. */
+  session(req: IncomingMessage): SessionCheck;
+  /** A new one-time login path (`/login?code=…`) whose session gets `scopes` (all of them by default: the startup link). */
+  newLoginPath(scopes?: readonly AgentScope[]): string;
   /** `POST /v1/ops/:operation` and `POST /v1/console/login-links`. */
   readonly routes: readonly AgentRoute[];
 }
@@ -128,43 +144,68 @@ function cookieValue(header: string | undefined, name: string): string | null {
   return null;
 }
 
-/** Whether the request comes from the console's own origin (CSRF: a cookie rides along with cross-site requests too). */
-function sameOrigin(req: IncomingMessage): boolean {
+/**
+ * Whether the request says it comes from the console's own origin: `Sec-Fetch-Site:
+ * same-origin`, or no Sec-Fetch-Site and an `Origin` equal to the console's. A request with
+ * neither is refused: a cookie rides along with requests from other ports' pages (same site)
+ * and from any local process that read it. The Host was checked to name this agent.
+ */
+function fromOwnOrigin(req: IncomingMessage): boolean {
   const site = req.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin') return false;
   const origin = req.headers.origin;
-  return origin === undefined || origin === `http://${req.headers.host ?? ''}`;
+  if (origin !== undefined && origin !== `http://${req.headers.host ?? ''}`) return false;
+  if (site !== undefined) return site === 'same-origin';
+  return origin !== undefined;
+}
+
+const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+
+/** A signed-in tab: until when, the digest of its secret, and the scopes of the link that made it. */
+interface Session {
+  readonly expires: number;
+  readonly secret: Buffer;
+  readonly scopes: readonly AgentScope[];
+}
+
+/** A login code: until when, and the scopes its session gets. */
+interface LoginCode {
+  readonly expires: number;
+  readonly scopes: readonly AgentScope[];
 }
 
 export function createAgentConsole(options: ConsoleOptions): AgentConsole {
   const now = options.now ?? Date.now;
-  const loginCodes = new Map<string, number>();
-  const sessions = new Map<string, number>();
+  const loginCodes = new Map<string, LoginCode>();
+  const sessions = new Map<string, Session>();
 
   /** Drops expired entries, then the oldest beyond `max`. */
-  const prune = (entries: Map<string, number>, max: number): void => {
+  const prune = (entries: Map<string, { readonly expires: number }>, max: number): void => {
     const time = now();
-    for (const [key, expires] of entries) if (expires <= time) entries.delete(key);
+    for (const [key, entry] of entries) if (entry.expires <= time) entries.delete(key);
     while (entries.size > max) entries.delete(entries.keys().next().value as string);
   };
 
   function login(req: IncomingMessage, res: ServerResponse, search: URLSearchParams): void {
     const code = search.get('code') ?? '';
     prune(loginCodes, MAX_LOGIN_CODES);
-    const expires = loginCodes.get(code);
+    const entry = loginCodes.get(code);
     // Single use: a code is gone the moment it is presented, valid or not.
     loginCodes.delete(code);
-    if (expires === undefined || expires <= now()) {
+    if (entry === undefined || entry.expires <= now()) {
       sendText(req, res, 401, 'This login link has already been used or has expired.\nNext step: run "tessera serve --ui" again (or npm start) and open the new link it prints.');
       return;
     }
-    const session = token();
-    sessions.set(session, now() + SESSION_TTL_MS);
+    const id = token();
+    const secret = token();
+    sessions.set(id, { expires: now() + SESSION_TTL_MS, secret: digest(secret), scopes: entry.scopes });
     prune(sessions, MAX_SESSIONS);
     res.writeHead(303, {
       ...pageHeaders('text/plain; charset=utf-8', 'no-store'),
-      Location: '/',
-      'Set-Cookie': `${SESSION_COOKIE}=${session}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${SESSION_TTL_MS / 1000}`,
+      // The secret travels in the fragment: never sent to a server, never in a Referer; the page
+      // moves it to its tab's sessionStorage and clears it from the address bar at once.
+      Location: `/#${SESSION_FRAGMENT}=${secret}`,
+      // Path: only the operations route needs it, so no other request of the page carries it.
+      'Set-Cookie': `${sessionCookieName(req.socket.localPort ?? 0)}=${id}; Path=/v1/ops/; HttpOnly; SameSite=Strict; Max-Age=${SESSION_TTL_MS / 1000}`,
       'Content-Length': '0',
     });
     res.end();
@@ -205,16 +246,21 @@ export function createAgentConsole(options: ConsoleOptions): AgentConsole {
       else await serveFile(req, res, path);
       return true;
     },
-    sessionScopes(req) {
-      const session = cookieValue(req.headers.cookie, SESSION_COOKIE);
-      if (session === null || !sameOrigin(req)) return null;
-      const expires = sessions.get(session);
-      if (expires === undefined || expires <= now()) return null;
-      return AGENT_SCOPES;
+    session(req) {
+      const id = cookieValue(req.headers.cookie, sessionCookieName(req.socket.localPort ?? 0));
+      const session = id === null ? undefined : sessions.get(id);
+      if (session === undefined || session.expires <= now()) return { kind: 'none' };
+      if (!fromOwnOrigin(req)) return { kind: 'refused', reply: authError(403, 'CROSS_ORIGIN_REQUEST') };
+      const presented = req.headers[SESSION_HEADER.toLowerCase()];
+      // Digests are 32 bytes each, so the comparison is constant-time and never leaks a length.
+      if (typeof presented !== 'string' || !timingSafeEqual(digest(presented), session.secret)) {
+        return { kind: 'refused', reply: authError(403, 'CONSOLE_SESSION_UNBOUND') };
+      }
+      return { kind: 'signed-in', scopes: session.scopes };
     },
-    newLoginPath() {
+    newLoginPath(scopes = AGENT_SCOPES) {
       const code = token();
-      loginCodes.set(code, now() + LOGIN_CODE_TTL_MS);
+      loginCodes.set(code, { expires: now() + LOGIN_CODE_TTL_MS, scopes: AGENT_SCOPES.filter((scope) => scopes.includes(scope)) });
       prune(loginCodes, MAX_LOGIN_CODES);
       return `/login?code=${code}`;
     },
@@ -224,7 +270,8 @@ export function createAgentConsole(options: ConsoleOptions): AgentConsole {
       {
         method: 'POST',
         path: '/v1/console/login-links',
-        handler: async () => ({ status: 201, body: { path: console.newLoginPath() } }),
+        // The session gets at most the minting token's scopes: a link is no way to gain a scope.
+        handler: async (context) => ({ status: 201, body: { path: console.newLoginPath(context.scopes) } }),
         scope: 'licensing:write',
       },
     ],

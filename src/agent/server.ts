@@ -1,8 +1,11 @@
 /**
  * The local agent (`tessera serve`): the license manager over HTTP on 127.0.0.1, for the web
  * console and for scripts. Per request, in this order: Host header (DNS rebinding, 403), route
- * (404, or 405 with Allow), bearer token (401) and scope (403), query, body (415/413/400),
- * handler. No CORS headers are ever sent, so no other origin can read an answer or pass a
+ * (404, or 405 with Allow), nonce (400), authentication (401: bearer token, signed request or
+ * console session; 403 for a session used from elsewhere) and scope (403), query, body
+ * (415/413/400), handler. Every answer to a caller that authenticated with a token is signed
+ * with it (`Tessera-Signature`), so the licensed software can tell the agent from an impostor
+ * on its port. No CORS headers are ever sent, so no other origin can read an answer or pass a
  * preflight. Tokens, license keys and bodies are never logged.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -11,8 +14,11 @@ import FindMyWay from 'find-my-way';
 import type { FailureCode } from '../contract/codes.js';
 import type { LicenseManager } from '../licensing/manager.types.js';
 import type { AgentConsole } from './console.js';
+import { createRequestAuthenticator } from './request-auth.js';
+import { hasBody, parseJsonBody, readRawBody } from './request-body.js';
 import { AGENT_METHODS, AGENT_ROUTES, agentError, SCOPE_FOR_METHOD, type AgentMethod, type AgentRoute, type Reply } from './routes.js';
 import { queryObject } from './schemas.js';
+import { NONCE_FORMAT, NONCE_HEADER, SIGNATURE_HEADER, signResponse } from './signature.js';
 import type { AgentTokenStore } from './token.js';
 
 /** The agent's port in production (`tessera serve` without `--port`). */
@@ -21,8 +27,6 @@ export const DEFAULT_AGENT_PORT = 7369;
 export const AGENT_HOST = '127.0.0.1';
 /** Cap on request bodies: a certificate is at most 1 MiB (LICENSE_FILE_TOO_LARGE beyond). */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-/** Past this multiple of the cap an oversized upload is cut off instead of drained to let the client read the 413. */
-const DRAIN_LIMIT_FACTOR = 16;
 
 /** How the agent is put together; the composition root fills this in. */
 export interface AgentOptions {
@@ -39,6 +43,8 @@ export interface AgentOptions {
   readonly log?: (line: string) => void;
   /** The web console (`serve --ui`): its pages, login links and the contract's operations. */
   readonly console?: AgentConsole;
+  /** The clock that signed requests' times are checked against (tests); `Date.now` by default. */
+  readonly now?: () => number;
 }
 
 /** A running agent. */
@@ -63,7 +69,13 @@ export class AgentStartError extends Error {
   }
 }
 
-type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reply: Reply };
+/** How an answer is signed: the caller's token, and the request it answers. */
+interface Signing {
+  readonly key: string;
+  readonly method: string;
+  readonly target: string;
+  readonly nonce: string;
+}
 
 /**
  * Starts the agent. Throws a RangeError for a host other than 127.0.0.1 or an invalid port,
@@ -86,9 +98,11 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const router = FindMyWay({ ignoreTrailingSlash: true, maxParamLength: 1024 });
   for (const route of [...AGENT_ROUTES, ...(options.console?.routes ?? [])]) router.on(route.method, route.path, () => undefined, route);
   let allowedHosts: ReadonlySet<string> = new Set();
+  const authenticator = createRequestAuthenticator({ tokenStore: options.tokenStore, console: options.console, ...(options.now === undefined ? {} : { now: options.now }) });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let routeName = 'unrouted';
+    let signing: Signing | null = null;
     try {
       // DNS rebinding: a page on evil.example that re-resolves to 127.0.0.1 still sends its own Host.
       if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) return send(req, res, agentError(403, 'HOST_NOT_ALLOWED'));
@@ -111,34 +125,40 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       const route = found.store as AgentRoute;
       routeName = `${route.method} ${route.path}`;
 
-      const presented = bearerToken(req.headers.authorization);
-      const scopes =
-        presented !== null
-          ? await options.tokenStore.authenticate(presented)
-          : route.session === true
-            ? (options.console?.sessionScopes(req) ?? null)
-            : null;
-      if (scopes === null) {
-        return send(req, res, { ...agentError(401, 'UNAUTHORIZED'), headers: { 'WWW-Authenticate': 'Bearer realm="tessera-agent"' } });
+      const nonce = req.headers[NONCE_HEADER.toLowerCase()];
+      if (nonce !== undefined && (typeof nonce !== 'string' || !NONCE_FORMAT.test(nonce))) {
+        return send(req, res, agentError(400, 'INVALID_REQUEST', `${NONCE_HEADER} must be 16 to 64 base64url characters, sent once.`));
       }
+      const caller = await authenticator.authenticate(req, { method, target, session: route.session === true, readBody: () => readRawBody(req, maxBodyBytes) });
+      if (!caller.ok) return send(req, res, caller.reply);
+      const { scopes, key } = caller.value;
+      if (key !== null) signing = { key, method, target, nonce: nonce ?? caller.value.nonce ?? '' };
+
       const needed = route.scope ?? SCOPE_FOR_METHOD[route.method];
       if (!scopes.includes(needed)) {
         // RFC 6750 §3.1: the scope the token lacks.
         const challenge = `Bearer realm="tessera-agent", error="insufficient_scope", scope="${needed}"`;
-        return send(req, res, { ...agentError(403, 'FORBIDDEN'), headers: { 'WWW-Authenticate': challenge } });
+        return send(req, res, { ...agentError(403, 'FORBIDDEN'), headers: { 'WWW-Authenticate': challenge } }, signing);
       }
 
       const query = queryObject(search);
-      if (query === null) return send(req, res, agentError(400, 'INVALID_REQUEST', 'A query parameter is repeated.'));
-      const body = route.method === 'GET' ? ({ ok: true, value: undefined } as const) : await readJsonBody(req, maxBodyBytes);
-      if (!body.ok) return send(req, res, body.reply);
+      if (query === null) return send(req, res, agentError(400, 'INVALID_REQUEST', 'A query parameter is repeated.'), signing);
+      let body: unknown;
+      if (route.method !== 'GET') {
+        // A signed request's body was already read (and hashed) to authenticate it.
+        const raw = caller.value.body !== null ? ({ ok: true, value: caller.value.body } as const) : await readRawBody(req, maxBodyBytes);
+        if (!raw.ok) return send(req, res, raw.reply, signing);
+        const parsed = parseJsonBody(raw.value);
+        if (!parsed.ok) return send(req, res, parsed.reply, signing);
+        body = parsed.value;
+      }
 
       const params: Record<string, string> = {};
       for (const [key, value] of Object.entries(found.params)) if (value !== undefined) params[key] = value;
-      send(req, res, await route.handler({ manager: options.manager, machineFingerprint: options.machineFingerprint, params, query, body: body.value, scopes }));
+      send(req, res, await route.handler({ manager: options.manager, machineFingerprint: options.machineFingerprint, params, query, body, scopes }), signing);
     } catch (error) {
       log(`tessera-agent: ${routeName} failed: ${describeError(error)}`);
-      send(req, res, agentError(500, 'INTERNAL_ERROR'));
+      send(req, res, agentError(500, 'INTERNAL_ERROR'), signing);
     }
   }
 
@@ -201,59 +221,13 @@ function isAgentMethod(method: string): method is AgentMethod {
   return (AGENT_METHODS as readonly string[]).includes(method);
 }
 
-/** The token of `Authorization: Bearer <token>` (scheme case-insensitive, RFC 6750 §2.1), or null. */
-function bearerToken(header: string | undefined): string | null {
-  const match = /^Bearer +(\S+) *$/i.exec(header ?? '');
-  return match?.[1] ?? null;
-}
-
-/** Whether the request carries a body (declared length or chunked). */
-function hasBody(req: IncomingMessage): boolean {
-  return (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
-}
-
 /**
- * Reads a JSON body: media type (415), size cap (413), UTF-8 and JSON (400). An empty body is
- * `undefined`. An oversized upload is drained up to a bound so the client can read the 413.
+ * Writes a reply with the common headers: JSON, never cached, never sniffed, never shared
+ * across origins; signed with the caller's token when it authenticated with one.
  */
-async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Outcome<unknown>> {
-  if (!hasBody(req)) return { ok: true, value: undefined };
-  const mediaType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  if (mediaType !== 'application/json') return { ok: false, reply: agentError(415, 'UNSUPPORTED_MEDIA_TYPE') };
-
-  const tooLarge: Outcome<unknown> = { ok: false, reply: { ...agentError(413, 'PAYLOAD_TOO_LARGE'), headers: { Connection: 'close' } } };
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes * DRAIN_LIMIT_FACTOR) return tooLarge;
-  const raw = await new Promise<Buffer | 'too-large' | 'aborted'>((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBytes) chunks.push(chunk);
-      else if (size > maxBytes * DRAIN_LIMIT_FACTOR) resolve('too-large');
-    });
-    req.on('end', () => resolve(size > maxBytes ? 'too-large' : Buffer.concat(chunks)));
-    // A client that hangs up mid-body gets no answer; settle so that nothing waits for ever.
-    req.on('error', () => resolve('aborted'));
-    req.on('close', () => resolve('aborted'));
-  });
-  if (raw === 'too-large') return tooLarge;
-  if (raw === 'aborted') return { ok: false, reply: agentError(400, 'INVALID_REQUEST', 'The request body was cut off.') };
-  if (raw.length === 0) return { ok: true, value: undefined };
-
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch {
-    return { ok: false, reply: agentError(400, 'INVALID_REQUEST', 'The body is not valid UTF-8 JSON.') };
-  }
-}
-
-/** Writes a reply with the common headers: JSON, never cached, never sniffed, never shared across origins. */
-function send(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
+function send(req: IncomingMessage, res: ServerResponse, reply: Reply, signing: Signing | null = null): void {
   if (res.headersSent) return;
-  const payload = reply.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(reply.body), 'utf8');
+  const payload = reply.body === undefined || reply.status === 204 ? Buffer.alloc(0) : Buffer.from(JSON.stringify(reply.body), 'utf8');
   const headers: Record<string, string> = {
     'Content-Type': 'application/json',
     'Cache-Control': 'no-store',
@@ -261,6 +235,10 @@ function send(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
     'Cross-Origin-Resource-Policy': 'same-origin',
     ...reply.headers,
   };
+  if (signing !== null) {
+    headers[SIGNATURE_HEADER] = signResponse(signing.key, { method: signing.method, target: signing.target, nonce: signing.nonce, status: reply.status, body: payload });
+    if (signing.nonce !== '') headers[NONCE_HEADER] = signing.nonce;
+  }
   if (reply.status !== 204) headers['Content-Length'] = String(payload.length);
   // A body refused unread is not drained for a kept-alive connection: Node closes it after the reply.
   if (hasBody(req) && !req.readableEnded) headers.Connection = 'close';

@@ -1,8 +1,10 @@
 /**
- * The agent's bearer tokens. The main token (all scopes) is created on first start and kept in
- * the OS keychain and in `<dataFolder>/agent/token` (0600, folder 0700) so that local scripts can
- * read it. Extra tokens with fewer scopes are kept as SHA-256 digests in `tokens.json`, never
- * as text. Tokens are compared in constant time.
+ * The agent's tokens. The main token (all scopes, id `main`) is created on first start and kept
+ * in the OS keychain and in `<dataFolder>/agent/token` (0600, folder 0700) so that local scripts
+ * can read it. Extra tokens with fewer scopes (each with a UUID as its id) are listed in
+ * `tokens.json` by SHA-256 digest only; their text is kept in the keychain, because the agent
+ * needs it to check and make HMAC signatures (`signature.ts`). Tokens are compared in constant
+ * time.
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
@@ -11,6 +13,7 @@ import type { Result } from '../contract/codes.js';
 import { writeFileAtomic } from '../licensing/atomic-file.js';
 import type { SecretStore, SecretStoreCode } from '../vault/secret-store.js';
 import { AGENT_SCOPES, issuedTokensFile, type AgentScope, type IssuedTokensFile } from './schemas.js';
+import { MAIN_TOKEN_ID } from './signature.js';
 
 /** The keychain account that holds the main token. */
 export const AGENT_TOKEN_ACCOUNT = 'agent-token';
@@ -18,6 +21,8 @@ export const AGENT_TOKEN_ACCOUNT = 'agent-token';
 export const AGENT_FOLDER = 'agent';
 export const TOKEN_FILE = 'token';
 export const ISSUED_TOKENS_FILE = 'tokens.json';
+/** The keychain account of an extra token's text. */
+export const issuedTokenAccount = (id: string): string => `${AGENT_TOKEN_ACCOUNT}:${id}`;
 
 /** 32 random bytes in base64url: 43 characters. */
 const TOKEN_BYTES = 32;
@@ -31,6 +36,12 @@ export interface IssuedToken {
   readonly token: string;
   readonly scopes: readonly AgentScope[];
   readonly createdAt: string;
+}
+
+/** A token's text (the HMAC key) and scopes, found by its id. */
+export interface SigningToken {
+  readonly key: string;
+  readonly scopes: readonly AgentScope[];
 }
 
 /** A stored extra token, without anything secret. */
@@ -78,6 +89,9 @@ export class AgentTokenStore {
   readonly #issuedFile: string;
   readonly #secrets: SecretStore;
   #mainDigest: Buffer | null = null;
+  #mainToken: string | null = null;
+  /** Extra tokens' text read from the keychain, by id (checked against their digest at each use). */
+  readonly #issuedKeys = new Map<string, string>();
   #ensuring: Promise<Result<string, SecretStoreCode>> | null = null;
   #issuedCache: { readonly stamp: string; readonly tokens: IssuedTokensFile['tokens'] } | null = null;
 
@@ -118,7 +132,35 @@ export class AgentTokenStore {
     return scopes;
   }
 
-  /** Creates an extra token with `scopes`; only its digest is stored. Throws on an empty or unknown scope (a bug). */
+  /**
+   * The text and scopes of the token named `id` (`main`, or an extra token's UUID), for
+   * signed requests; null when there is no such token, or its text is not in the keychain (an
+   * extra token issued before tokens were kept there, or a keychain that cannot be read now).
+   */
+  async signingKey(id: string): Promise<SigningToken | null> {
+    if (id === MAIN_TOKEN_ID) {
+      if (this.#mainToken === null && !(await this.ensure()).ok) return null;
+      return this.#mainToken === null ? null : { key: this.#mainToken, scopes: AGENT_SCOPES };
+    }
+    // Ids are not secret: finding one by id leaks nothing. The list is re-read when it changes, so a revoked id is gone.
+    const issued = (await this.#issued()).find((token) => token.id === id);
+    if (issued === undefined) return null;
+    let key = this.#issuedKeys.get(id);
+    if (key === undefined) {
+      const stored = await this.#secrets.get(issuedTokenAccount(id));
+      if (!stored.ok || stored.value === null) return null;
+      key = stored.value;
+      this.#issuedKeys.set(id, key);
+    }
+    // The keychain's copy counts only while it is the token tokens.json lists.
+    return sameDigest(sha256(key), Buffer.from(issued.sha256, 'hex')) ? { key, scopes: issued.scopes } : null;
+  }
+
+  /**
+   * Creates an extra token with `scopes`: its digest goes to `tokens.json`, its text to the
+   * keychain. Throws on an empty or unknown scope (a bug), and when the keychain refuses to
+   * keep the token (nothing is issued then).
+   */
   async issueToken(scopes: readonly AgentScope[]): Promise<IssuedToken> {
     const unique = AGENT_SCOPES.filter((scope) => scopes.includes(scope));
     if (unique.length === 0 || scopes.some((scope) => !(AGENT_SCOPES as readonly string[]).includes(scope))) {
@@ -126,6 +168,8 @@ export class AgentTokenStore {
     }
     const token = newToken();
     const issued: IssuedToken = { id: randomUUID(), token, scopes: unique, createdAt: new Date().toISOString() };
+    const kept = await this.#secrets.set(issuedTokenAccount(issued.id), token);
+    if (!kept.ok) throw new Error(`The new token could not be kept in the keychain (${kept.code}): ${kept.message}`);
     await this.#prepareFolder();
     const tokens = await this.#issued();
     await this.#writeIssued([...tokens, { id: issued.id, sha256: sha256(token).toString('hex'), scopes: [...unique], createdAt: issued.createdAt }]);
@@ -137,12 +181,14 @@ export class AgentTokenStore {
     return (await this.#issued()).map(({ id, scopes, createdAt }) => ({ id, scopes, createdAt }));
   }
 
-  /** Revokes an extra token: true when it existed. */
+  /** Revokes an extra token: true when it existed. Its keychain copy goes too (a copy left behind grants nothing). */
   async revokeToken(id: string): Promise<boolean> {
     const tokens = await this.#issued();
     const kept = tokens.filter((token) => token.id !== id);
     if (kept.length === tokens.length) return false;
     await this.#writeIssued(kept);
+    this.#issuedKeys.delete(id);
+    await this.#secrets.delete(issuedTokenAccount(id));
     return true;
   }
 
@@ -161,6 +207,7 @@ export class AgentTokenStore {
     }
     if (fromFile !== token) await writeFileAtomic(this.tokenFile, `${token}\n`, 0o600);
     this.#mainDigest = sha256(token);
+    this.#mainToken = token;
     return { ok: true, value: token };
   }
 

@@ -498,8 +498,8 @@ export const MESSAGES = {
   },
   SESSION_REQUIRED: {
     title: 'Sign-in needed',
-    message: 'This browser tab is not signed in to Tessera.',
-    action: 'Open the one-time login link that "tessera serve --ui" printed, or run it again for a new link.',
+    message: 'This browser tab is not signed in to Tessera. Each tab signs in with its own one-time login link; reloading a signed-in tab keeps it signed in.',
+    action: 'Open an unused login link in this tab: the one "tessera serve --ui" printed, or a new one (run it again).',
   },
   AGENT_UNREACHABLE: {
     title: 'Tessera is not running',

@@ -1,7 +1,8 @@
 /**
  * The local agent over real sockets, against a fake license manager that records its calls and
  * returns canned answers: every endpoint of the DESIGN table with its status codes and shapes,
- * the common headers, and the token store (creation, reuse, repair, extra tokens).
+ * the common headers, signed answers and signed requests, and the token store (creation,
+ * reuse, repair, extra tokens).
  */
 import { mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { request, type IncomingHttpHeaders } from 'node:http';
@@ -12,7 +13,9 @@ import type { FailureCode, Result } from '../../src/contract/codes.js';
 import { fail, messageFor } from '../../src/contract/messages.js';
 import type { InstalledLicense, LicenseManager, Paged, StatusReport } from '../../src/licensing/manager.types.js';
 import { AgentStartError, DEFAULT_AGENT_PORT, startAgent, type AgentOptions, type RunningAgent } from '../../src/agent/server.js';
-import { AGENT_TOKEN_ACCOUNT, createAgentTokenStore, type AgentTokenStore } from '../../src/agent/token.js';
+import { AGENT_TOKEN_ACCOUNT, createAgentTokenStore, issuedTokenAccount, type AgentTokenStore } from '../../src/agent/token.js';
+import { createAgentClient } from '../../src/agent/agent-client.js';
+import { hmacAuthorization, signResponse } from '../../src/agent/signature.js';
 import { createMemoryStore, type MemoryStore } from '../../src/vault/memory.store.js';
 
 const KEY = 'C1B6DE-39A6E3-DE1529-8559A0-4AF593-V3';
@@ -695,6 +698,103 @@ describe('routing', () => {
   });
 });
 
+describe('signed answers', () => {
+  const NONCE = 'a-nonce-of-the-client-0123';
+
+  it('signs every answer to a token with it, over method, target, nonce, status and body, and echoes the nonce', async () => {
+    const h = await start();
+    for (const [method, path, status] of [
+      ['GET', '/v1/license/check', 200],
+      ['GET', `/v1/licenses/${OTHER_ID}`, 404],
+      ['GET', '/v1/license?online=maybe', 400],
+      ['DELETE', `/v1/licenses/${LICENSE_ID}`, 204],
+    ] as const) {
+      const answer = await h.send(method, path, { headers: { 'Tessera-Nonce': NONCE } });
+      expect([path, answer.status]).toEqual([path, status]);
+      expect(answer.headers['tessera-nonce']).toBe(NONCE);
+      expect(answer.headers['tessera-signature']).toBe(signResponse(h.token, { method, target: path, nonce: NONCE, status, body: answer.text }));
+    }
+  });
+
+  it('signs without a nonce too (over an empty one), and never signs an answer to a caller without a token', async () => {
+    const h = await start();
+    const answer = await h.send('GET', '/v1/license/check');
+    expect(answer.headers['tessera-signature']).toBe(signResponse(h.token, { method: 'GET', target: '/v1/license/check', nonce: '', status: 200, body: 'true' }));
+    expect(answer.headers['tessera-nonce']).toBeUndefined();
+    const refused = await call(h.agent, 'GET', '/v1/license/check', { headers: { 'Tessera-Nonce': NONCE } });
+    expect(refused.status).toBe(401);
+    expect(refused.headers['tessera-signature']).toBeUndefined();
+  });
+
+  it('refuses a nonce that is not 16 to 64 base64url characters with 400', async () => {
+    const h = await start();
+    for (const nonce of ['short', 'x'.repeat(65), 'has spaces in it 0123', 'plus+slash/equals=0123']) {
+      const answer = await h.send('GET', '/v1/license/check', { headers: { 'Tessera-Nonce': nonce } });
+      expect([nonce, answer.status, (answer.json as { code?: string }).code]).toEqual([nonce, 400, 'INVALID_REQUEST']);
+    }
+    expect(h.manager.calls).toEqual([]);
+  });
+});
+
+describe('signed requests (Tessera-HMAC)', () => {
+  it('authenticate with the main token (id "main") without sending it, body and all', async () => {
+    const h = await start();
+    const client = createAgentClient({ url: h.agent.url, token: h.token });
+    expect(await client.request('PUT', '/v1/license', { licenseKey: KEY })).toEqual({ ok: true, status: 201, body: LICENSED });
+    expect(await client.request('GET', '/v1/licenses?size=1')).toMatchObject({ ok: true, status: 200, body: { next: null } });
+    expect(await client.licensed()).toBe(true);
+    expect(h.manager.names()).toEqual(['activate', 'installed', 'status']);
+  });
+
+  it('authenticate with an issued token by its id, with its scopes only; a revoked one is refused', async () => {
+    const h = await start();
+    const reader = await h.tokens.issueToken(['licensing:read']);
+    const client = createAgentClient({ url: h.agent.url, token: reader.token, tokenId: reader.id });
+    expect(await client.licensed()).toBe(true);
+    // The refusal is signed too: the caller authenticated.
+    expect(await client.request('DELETE', `/v1/licenses/${LICENSE_ID}`)).toMatchObject({ ok: true, status: 403, body: { code: 'FORBIDDEN' } });
+    await h.tokens.revokeToken(reader.id);
+    expect(await client.request('GET', '/v1/license/check')).toEqual({ ok: false, reason: 'unsigned', status: 401 });
+  });
+
+  it('answer a signed request with its own nonce when no Tessera-Nonce header is sent', async () => {
+    const h = await start();
+    const ts = Math.floor(Date.now() / 1000);
+    const nonce = 'the-signed-request-nonce';
+    const authorization = hmacAuthorization('main', h.token, { method: 'GET', target: '/v1/license/check', ts, nonce, body: '' });
+    const answer = await call(h.agent, 'GET', '/v1/license/check', { headers: { Authorization: authorization } });
+    expect(answer.status).toBe(200);
+    expect(answer.headers['tessera-nonce']).toBe(nonce);
+    expect(answer.headers['tessera-signature']).toBe(signResponse(h.token, { method: 'GET', target: '/v1/license/check', nonce, status: 200, body: 'true' }));
+  });
+
+  it('refuse a malformed authorization or an unknown token id with 401 SIGNATURE_INVALID', async () => {
+    const h = await start();
+    const ts = Math.floor(Date.now() / 1000);
+    const good = hmacAuthorization('main', h.token, { method: 'GET', target: '/v1/license/check', ts, nonce: 'n'.repeat(16), body: '' });
+    for (const authorization of [
+      'Tessera-HMAC',
+      'Tessera-HMAC id=main',
+      good.replace('nonce=nnnnnnnnnnnnnnnn', 'nonce=short'),
+      `${good}, extra=1`,
+      `${good}, id=main`,
+      good.replace('id=main', `id=${OTHER_ID}`),
+      good.replace('id=main', 'id=not/an/id'),
+    ]) {
+      const answer = await call(h.agent, 'GET', '/v1/license/check', { headers: { Authorization: authorization } });
+      expect([authorization, answer.status, (answer.json as { code?: string }).code]).toEqual([authorization, 401, 'SIGNATURE_INVALID']);
+      expect(answer.headers['www-authenticate']).toMatch(/^Tessera-HMAC /);
+    }
+    expect(h.manager.calls).toEqual([]);
+  });
+
+  it('offer both schemes in the 401 challenge', async () => {
+    const h = await start();
+    const answer = await call(h.agent, 'GET', '/v1/license/check');
+    expect(answer.headers['www-authenticate']).toBe('Bearer realm="tessera-agent", Tessera-HMAC realm="tessera-agent"');
+  });
+});
+
 describe('AgentTokenStore', () => {
   const stores = (secrets: MemoryStore = createMemoryStore()) => {
     const dataFolder = tempFolder();
@@ -799,6 +899,33 @@ describe('AgentTokenStore', () => {
     expect(await tokens.revokeToken(issued.id)).toBe(true);
     expect(await tokens.revokeToken(issued.id)).toBe(false);
     expect(await tokens.authenticate(issued.token)).toBeNull();
+  });
+
+  it('finds the main token by the id "main", and an extra token by its id, for signed requests', async () => {
+    const { secrets, open } = stores();
+    const tokens = open();
+    const main = await value(tokens.ensure());
+    expect(await tokens.signingKey('main')).toEqual({ key: main, scopes: ['licensing:read', 'licensing:write', 'licensing:delete'] });
+    const issued = await tokens.issueToken(['licensing:read']);
+    expect(await secrets.get(issuedTokenAccount(issued.id))).toEqual({ ok: true, value: issued.token });
+    expect(await tokens.signingKey(issued.id)).toEqual({ key: issued.token, scopes: ['licensing:read'] });
+    // Another process (a new store on the same folder and keychain) finds it too.
+    expect(await open().signingKey(issued.id)).toEqual({ key: issued.token, scopes: ['licensing:read'] });
+    expect(await tokens.signingKey(LICENSE_ID)).toBeNull();
+    expect(await tokens.signingKey('')).toBeNull();
+  });
+
+  it('forgets an extra token\'s keychain copy when it is revoked, and trusts no copy that is not the listed token', async () => {
+    const { secrets, open } = stores();
+    const tokens = open();
+    await value(tokens.ensure());
+    const issued = await tokens.issueToken(['licensing:write']);
+    const other = await tokens.issueToken(['licensing:read']);
+    await secrets.set(issuedTokenAccount(other.id), 'B'.repeat(43));
+    expect(await open().signingKey(other.id)).toBeNull();
+    expect(await tokens.revokeToken(issued.id)).toBe(true);
+    expect(await secrets.get(issuedTokenAccount(issued.id))).toEqual({ ok: true, value: null });
+    expect(await tokens.signingKey(issued.id)).toBeNull();
   });
 
   it('refuses to issue a token without a known scope', async () => {

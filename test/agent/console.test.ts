@@ -1,39 +1,21 @@
 /**
  * The web console served by the agent, over real sockets: its pages and their headers, the
- * one-time login link and the session cookie, and the contract's operations route with its
- * scopes. The operations are a recording fake: what the core does is tested elsewhere.
+ * one-time login link and the session (cookie and per-tab secret), and the contract's
+ * operations route with its scopes. The operations are a recording fake: what the core does is
+ * tested elsewhere. The attacks on the session are in test/security/agent-threats.test.ts.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CONSOLE_CSP, createAgentConsole, resolveStaticPath, SESSION_COOKIE } from '../../src/agent/console.js';
+import { CONSOLE_CSP, createAgentConsole, resolveStaticPath, sessionCookieName } from '../../src/agent/console.js';
 import { startAgent, type RunningAgent } from '../../src/agent/server.js';
 import { createAgentTokenStore, type AgentTokenStore } from '../../src/agent/token.js';
 import type { OperationName } from '../../src/contract/operations.js';
 import type { LicenseManager } from '../../src/licensing/manager.types.js';
 import type { OperationsService } from '../../src/operations/operations.service.js';
 import { createMemoryStore } from '../../src/vault/memory.store.js';
-
-interface Answer {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly text: string;
-}
-
-function call(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Answer> {
-  const sent = { Host: `127.0.0.1:${port}`, ...headers, ...(body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(body)) }) };
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers: sent, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+import { call, signInTab, type Answer, type ConsoleTab } from './console-sign-in.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -64,8 +46,8 @@ interface Harness {
   readonly tokens: AgentTokenStore;
   readonly ran: { readonly name: OperationName; readonly input: unknown }[];
   readonly clock: { now: number };
-  /** Exchanges a fresh login link for the session cookie (`name=value`). */
-  signIn(): Promise<string>;
+  /** Exchanges a fresh login link for a signed-in tab. */
+  signIn(): Promise<ConsoleTab>;
   op(name: string, headers: Record<string, string>, body?: string): Promise<Answer>;
 }
 
@@ -93,10 +75,7 @@ async function start(): Promise<Harness> {
     clock,
     async signIn() {
       const link = new URL(agent.loginUrl() as string);
-      const answer = await call(port, 'GET', `${link.pathname}${link.search}`);
-      expect(answer.status).toBe(303);
-      const cookie = String(answer.headers['set-cookie']?.[0] ?? '');
-      return cookie.split(';')[0] as string;
+      return signInTab(port, `${link.pathname}${link.search}`);
     },
     op: (name, headers, body = '{}') => call(port, 'POST', `/v1/ops/${name}`, { 'Content-Type': 'application/json', ...headers }, body),
   };
@@ -147,17 +126,20 @@ describe('console pages', () => {
 });
 
 describe('sign-in with the one-time login link', () => {
-  it('exchanges the code for an HttpOnly, SameSite=Strict session cookie, once', async () => {
+  it('exchanges the code, once, for an HttpOnly, SameSite=Strict cookie and a per-tab secret in the redirect\'s fragment', async () => {
     const { agent, port } = await start();
     const link = new URL(agent.loginUrl() as string);
     expect(link.origin).toBe(`http://127.0.0.1:${port}`);
     const first = await call(port, 'GET', `${link.pathname}${link.search}`);
     expect(first.status).toBe(303);
-    expect(first.headers.location).toBe('/');
+    expect(first.headers.location).toMatch(/^\/#session=[A-Za-z0-9_-]{43}$/);
+    expect(first.headers['cache-control']).toBe('no-store');
     const cookie = String(first.headers['set-cookie']?.[0]);
-    expect(cookie).toMatch(new RegExp(`^${SESSION_COOKIE}=[A-Za-z0-9_-]{43}; `));
+    expect(cookie).toMatch(new RegExp(`^${sessionCookieName(port)}=[A-Za-z0-9_-]{43}; `));
     expect(cookie).toContain('HttpOnly');
     expect(cookie).toContain('SameSite=Strict');
+    // The secret is never in the cookie.
+    expect(cookie).not.toContain(String(first.headers.location).slice('/#session='.length));
     const again = await call(port, 'GET', `${link.pathname}${link.search}`);
     expect(again.status).toBe(401);
     expect(again.text).toContain('Next step');
@@ -170,10 +152,10 @@ describe('sign-in with the one-time login link', () => {
     const stale = new URL(harness.agent.loginUrl() as string);
     harness.clock.now += 10 * 60_000 + 1;
     expect((await call(harness.port, 'GET', `${stale.pathname}${stale.search}`)).status).toBe(401);
-    const cookie = await harness.signIn();
-    expect((await harness.op('license:status', { Cookie: cookie })).status).toBe(200);
+    const tab = await harness.signIn();
+    expect((await harness.op('license:status', tab.headers)).status).toBe(200);
     harness.clock.now += 12 * 60 * 60_000 + 1;
-    expect((await harness.op('license:status', { Cookie: cookie })).status).toBe(401);
+    expect((await harness.op('license:status', tab.headers)).status).toBe(401);
   });
 
   it('mints new links for a bearer with licensing:write only', async () => {
@@ -184,38 +166,51 @@ describe('sign-in with the one-time login link', () => {
     expect((await call(harness.port, 'GET', path)).status).toBe(303);
     const reader = await harness.tokens.issueToken(['licensing:read']);
     expect((await call(harness.port, 'POST', '/v1/console/login-links', { Authorization: `Bearer ${reader.token}`, 'Content-Type': 'application/json' }, '{}')).status).toBe(403);
-    const cookie = await harness.signIn();
-    expect((await call(harness.port, 'POST', '/v1/console/login-links', { Cookie: cookie, 'Content-Type': 'application/json' }, '{}')).status).toBe(401);
+    const tab = await harness.signIn();
+    expect((await call(harness.port, 'POST', '/v1/console/login-links', { ...tab.headers, 'Content-Type': 'application/json' }, '{}')).status).toBe(401);
+  });
+
+  it('gives a minted link\'s session the minting token\'s scopes', async () => {
+    const harness = await start();
+    const reader = await harness.tokens.issueToken(['licensing:read', 'licensing:write']);
+    const minted = await call(harness.port, 'POST', '/v1/console/login-links', { Authorization: `Bearer ${reader.token}`, 'Content-Type': 'application/json' }, '{}');
+    const tab = await signInTab(harness.port, (JSON.parse(minted.text) as { path: string }).path);
+    expect((await harness.op('license:status', tab.headers)).status).toBe(200);
+    expect((await harness.op('license:deactivate', tab.headers)).status).toBe(403);
+    expect(harness.ran.map((entry) => entry.name)).toEqual(['license:status']);
   });
 });
 
 describe('POST /v1/ops/:operation', () => {
   it('runs the operation for a signed-in tab and answers its result value', async () => {
     const harness = await start();
-    const cookie = await harness.signIn();
-    const answer = await harness.op('license:activate', { Cookie: cookie, Origin: `http://127.0.0.1:${harness.port}`, 'Sec-Fetch-Site': 'same-origin' }, '{"licenseKey":"K"}');
+    const tab = await harness.signIn();
+    const answer = await harness.op('license:activate', tab.headers, '{"licenseKey":"K"}');
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.text)).toEqual({ ok: true, value: { echoed: 'license:activate' } });
     expect(harness.ran).toEqual([{ name: 'license:activate', input: { licenseKey: 'K' } }]);
-    await harness.op('license:status', { Cookie: cookie }, '');
+    await harness.op('license:status', tab.headers, '');
     expect(harness.ran[1]).toEqual({ name: 'license:status', input: {} });
+    // Answers to the page are not signed: no token took part (the page is the agent's own).
+    expect(answer.headers['tessera-signature']).toBeUndefined();
   });
 
-  it('refuses without a session, and a session cookie sent from another origin (CSRF)', async () => {
+  it('refuses without a session, and a session sent from another origin or without its secret', async () => {
     const harness = await start();
     expect((await harness.op('license:status', {})).status).toBe(401);
-    expect((await harness.op('license:status', { Cookie: `${SESSION_COOKIE}=made-up` })).status).toBe(401);
-    const cookie = await harness.signIn();
-    expect((await harness.op('license:activate', { Cookie: cookie, Origin: 'http://evil.example' }, '{"licenseKey":"K"}')).status).toBe(401);
-    expect((await harness.op('license:activate', { Cookie: cookie, 'Sec-Fetch-Site': 'cross-site' }, '{"licenseKey":"K"}')).status).toBe(401);
-    expect((await harness.op('license:activate', { Cookie: cookie, 'Content-Type': 'text/plain' }, '{"licenseKey":"K"}')).status).toBe(415);
+    expect((await harness.op('license:status', { Cookie: `${sessionCookieName(harness.port)}=made-up` })).status).toBe(401);
+    const tab = await harness.signIn();
+    expect((await harness.op('license:activate', { ...tab.headers, Origin: 'http://evil.example' }, '{"licenseKey":"K"}')).status).toBe(403);
+    expect((await harness.op('license:activate', { ...tab.headers, 'Sec-Fetch-Site': 'cross-site' }, '{"licenseKey":"K"}')).status).toBe(403);
+    expect((await harness.op('license:activate', { Cookie: tab.cookie, Origin: tab.origin, 'Sec-Fetch-Site': 'same-origin' }, '{"licenseKey":"K"}')).status).toBe(403);
+    expect((await harness.op('license:activate', { ...tab.headers, 'Content-Type': 'text/plain' }, '{"licenseKey":"K"}')).status).toBe(415);
     expect(harness.ran).toEqual([]);
   });
 
-  it('accepts the session cookie on the operations route only, not on the scripting API', async () => {
+  it('accepts the session on the operations route only, not on the scripting API', async () => {
     const harness = await start();
-    const cookie = await harness.signIn();
-    expect((await call(harness.port, 'GET', '/v1/license', { Cookie: cookie })).status).toBe(401);
+    const tab = await harness.signIn();
+    expect((await call(harness.port, 'GET', '/v1/license', tab.headers)).status).toBe(401);
   });
 
   it('checks each operation against the bearer token\'s scopes', async () => {
@@ -233,10 +228,10 @@ describe('POST /v1/ops/:operation', () => {
 
   it('knows only the core\'s operations: unknown names and the window\'s file chooser are 404', async () => {
     const harness = await start();
-    const cookie = await harness.signIn();
-    expect((await harness.op('license:format-disk', { Cookie: cookie })).status).toBe(404);
-    expect((await harness.op('files:choose', { Cookie: cookie })).status).toBe(404);
-    expect((await harness.op('__proto__', { Cookie: cookie })).status).toBe(404);
+    const tab = await harness.signIn();
+    expect((await harness.op('license:format-disk', tab.headers)).status).toBe(404);
+    expect((await harness.op('files:choose', tab.headers)).status).toBe(404);
+    expect((await harness.op('__proto__', tab.headers)).status).toBe(404);
     expect(harness.ran).toEqual([]);
   });
 });

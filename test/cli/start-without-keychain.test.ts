@@ -72,16 +72,17 @@ async function startTessera(env: NodeJS.ProcessEnv): Promise<{ started: Started;
   return { started: JSON.parse(line) as Started, stderr: () => stderr, child };
 }
 
-/** A console session: the one-time link exchanged for its cookie, and operations sent as the page sends them. */
+/** A console session: the one-time link exchanged for its cookie and tab secret, and operations sent as the page sends them. */
 async function signIn(loginUrl: string): Promise<(name: string, input: unknown) => Promise<{ status: number; body: any }>> { // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON answers are walked by the assertions
   const login = await fetch(loginUrl, { redirect: 'manual' });
   expect(login.status).toBe(303);
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+  const secret = /#session=(.+)$/.exec(login.headers.get('location') ?? '')?.[1] ?? '';
   const origin = new URL(loginUrl).origin;
   return async (name, input) => {
     const answer = await fetch(`${origin}/v1/ops/${name}`, {
       method: 'POST',
-      headers: { Cookie: cookie, Origin: origin, 'Sec-Fetch-Site': 'same-origin', 'Content-Type': 'application/json' },
+      headers: { Cookie: cookie, 'Tessera-Session': secret, Origin: origin, 'Sec-Fetch-Site': 'same-origin', 'Content-Type': 'application/json' },
       body: JSON.stringify(input),
     });
     return { status: answer.status, body: await answer.json() };

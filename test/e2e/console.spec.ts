@@ -60,6 +60,32 @@ test('signs in with the one-time link under the strict CSP; nothing is activated
   await expectAccessible(page, 'status (not activated)');
 });
 
+test('a reload keeps the tab signed in; the session secret has left the address bar', async () => {
+  expect(page.url()).not.toContain('session=');
+  await page.reload();
+  await expect(page.getByRole('status', { name: 'License status' })).toContainText(MESSAGES.NOT_ACTIVATED.title);
+  await expect(page.getByRole('alert').filter({ hasText: 'SESSION_REQUIRED' })).toHaveCount(0);
+  expect(page.url()).not.toContain('session=');
+});
+
+test('a new tab is not signed in by the first tab\'s cookie: it asks for its own login link', async () => {
+  const other = await page.context().newPage();
+  try {
+    await other.goto(environment().console.url);
+    const alert = other.getByRole('alert').filter({ hasText: 'SESSION_REQUIRED' });
+    await expect(alert).toBeVisible();
+    await expect(alert).toContainText(MESSAGES.SESSION_REQUIRED.message);
+    await expect(alert).toContainText(MESSAGES.SESSION_REQUIRED.action);
+    await screenshot(other, 'sign-in-needed');
+    await expectAccessible(other, 'sign-in needed');
+  } finally {
+    await other.close();
+  }
+  // The first tab is still signed in.
+  await expectStatus(page, 'not-licensed');
+  await expect(page.getByRole('status', { name: 'License status' })).toContainText(MESSAGES.NOT_ACTIVATED.title);
+});
+
 test('an invalid key is refused with its message and next step', async () => {
   await open(page, 'Activate');
   await expect(page.getByRole('heading', { level: 1, name: 'Activate this machine' })).toBeVisible();

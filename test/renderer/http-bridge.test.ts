@@ -1,6 +1,7 @@
 /** The web console's HTTP bridge: contract operations over `POST /v1/ops/<name>`, transport failures as Result values. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MESSAGES } from '../../src/contract/messages.js';
+import { adoptSessionSecret, sessionSecret } from '../../renderer/bridge/console-session.js';
 import { createHttpBridge } from '../../renderer/bridge/http-bridge.js';
 import { licensedReport } from './fixtures.js';
 
@@ -51,6 +52,19 @@ describe('HTTP bridge', () => {
     expect(await createHttpBridge({ chooseFile }).settings.get()).toEqual({ ok: false, code: 'SESSION_REQUIRED', message: MESSAGES.SESSION_REQUIRED.message });
   });
 
+  it("sends this tab's session secret as the Tessera-Session header, and none when the tab has none", async () => {
+    const fetch = stubFetch(async () => json(200, { ok: true, value: licensedReport() }));
+    await createHttpBridge({ chooseFile, sessionSecret: () => 'S'.repeat(43) }).license.status();
+    await createHttpBridge({ chooseFile, sessionSecret: () => null }).license.status();
+    const sent = fetch.mock.calls.map(([, init]) => new Headers((init as RequestInit).headers).get('tessera-session'));
+    expect(sent).toEqual(['S'.repeat(43), null]);
+  });
+
+  it("maps a 403 for another tab's session to SESSION_REQUIRED", async () => {
+    stubFetch(async () => json(403, { code: 'CONSOLE_SESSION_UNBOUND', message: 'another tab' }));
+    expect(await createHttpBridge({ chooseFile }).settings.get()).toEqual({ ok: false, code: 'SESSION_REQUIRED', message: MESSAGES.SESSION_REQUIRED.message });
+  });
+
   it('maps a rejected fetch (the server is gone) to AGENT_UNREACHABLE', async () => {
     stubFetch(async () => {
       throw new TypeError('Failed to fetch');
@@ -82,5 +96,44 @@ describe('HTTP bridge', () => {
     expect(result).toEqual({ ok: true, value: { name: 'a.lic', certificate: '-----BEGIN LICENSE FILE-----' } });
     expect(picker).toHaveBeenCalledTimes(1);
     expect(fetch).not.toHaveBeenCalled();
+  });
+});
+
+describe('console session secret', () => {
+  const place = (hash: string) => {
+    const stored = new Map<string, string>();
+    const replaced: string[] = [];
+    const storage = { getItem: (key: string) => stored.get(key) ?? null, setItem: (key: string, value: string) => void stored.set(key, value) };
+    return {
+      stored,
+      replaced,
+      place: { location: { hash, pathname: '/', search: '' }, history: { replaceState: (_data: unknown, _unused: string, url?: string | null) => void replaced.push(String(url)) }, storage: () => storage },
+    };
+  };
+
+  it("moves the secret from the fragment to the tab's storage and clears it from the address bar", () => {
+    const secret = 'A'.repeat(43);
+    const { stored, replaced, place: where } = place(`#session=${secret}`);
+    expect(adoptSessionSecret(where)).toBe(true);
+    expect(replaced).toEqual(['/']);
+    expect(sessionSecret(where.storage)).toBe(secret);
+    expect([...stored.values()]).toEqual([secret]);
+  });
+
+  it('keeps the stored secret on a reload (no fragment), and ignores a fragment that is not a secret', () => {
+    for (const hash of ['', '#/status', '#session=short', `#session=${'A'.repeat(43)}&x=1`]) {
+      const { replaced, place: where } = place(hash);
+      expect([hash, adoptSessionSecret(where)]).toEqual([hash, false]);
+      expect(replaced).toEqual([]);
+    }
+  });
+
+  it('has no secret, and never throws, where storage is disabled', () => {
+    const { place: where } = place(`#session=${'A'.repeat(43)}`);
+    const disabled = () => {
+      throw new DOMException('storage disabled', 'SecurityError');
+    };
+    expect(adoptSessionSecret({ ...where, storage: disabled })).toBe(false);
+    expect(sessionSecret(disabled)).toBeNull();
   });
 });

@@ -2,11 +2,14 @@
  * Threats against the local agent, one `describe` per attack, over real sockets: a local
  * process or a web page without the token, with a wrong token or one lacking the scope, a page
  * reaching 127.0.0.1 through DNS rebinding, oversized bodies, cross-origin reads, a token file
- * others can read, and a bind beyond loopback.
+ * others can read, a bind beyond loopback; the console's session cookie replayed from another
+ * port or without fetch metadata, a login link minted to gain scopes; an impostor on the
+ * agent's port, and signed requests replayed, stale or tampered with.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { request, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, request, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +20,13 @@ import type { InstalledLicense, LicenseManager, StatusReport } from '../../src/l
 import { startAgent, type AgentOptions, type RunningAgent } from '../../src/agent/server.js';
 import { createAgentTokenStore, type AgentTokenStore } from '../../src/agent/token.js';
 import type { AgentScope } from '../../src/agent/schemas.js';
+import { createAgentClient } from '../../src/agent/agent-client.js';
+import { createAgentConsole } from '../../src/agent/console.js';
+import { hmacAuthorization, signResponse } from '../../src/agent/signature.js';
+import type { OperationName } from '../../src/contract/operations.js';
+import type { OperationsService } from '../../src/operations/operations.service.js';
 import { createMemoryStore, type MemoryStore } from '../../src/vault/memory.store.js';
+import { call as browserCall, signInTab } from '../agent/console-sign-in.js';
 
 const KEY = 'C1B6DE-39A6E3-DE1529-8559A0-4AF593-V3';
 const FINGERPRINT = '4f1c7e0b9a2d3c5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6';
@@ -453,5 +462,222 @@ describe('agent bound beyond loopback', () => {
       socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
     });
     expect(outcome).toBe('ECONNREFUSED');
+  });
+});
+
+/** An agent serving the console, whose operations only record their names. */
+async function startConsole() {
+  const ran: OperationName[] = [];
+  const operations: OperationsService = {
+    async run(name) {
+      ran.push(name);
+      return { ok: true, value: null } as never;
+    },
+  };
+  const site = mkdtempSync(join(tmpdir(), 'tessera-console-site-'));
+  cleanups.push(() => rmSync(site, { recursive: true, force: true }));
+  writeFileSync(join(site, 'index.html'), '<!doctype html><title>Tessera</title>');
+  const started = await start({ options: { console: createAgentConsole({ staticFolder: site, operations }) } });
+  const startupLink = (): string => {
+    const link = new URL(started.agent.loginUrl() as string);
+    return `${link.pathname}${link.search}`;
+  };
+  const op = (name: string, headers: Record<string, string>, body = '{}') =>
+    browserCall(started.port, 'POST', `/v1/ops/${name}`, { 'Content-Type': 'application/json', ...headers }, body);
+  return { ...started, ran, startupLink, op };
+}
+
+describe('console cookie replayed from another port\'s page', () => {
+  it('refuses the cookie without its tab\'s secret, even sent with the console\'s own fetch metadata (403 CONSOLE_SESSION_UNBOUND)', async () => {
+    const { port, ran, startupLink, op } = await startConsole();
+    const tab = await signInTab(port, startupLink());
+    // Cookies ignore ports: a server on 127.0.0.1:OTHER receives the cookie, and can replay it with any header it likes.
+    const replayed = await op('license:deactivate', { Cookie: tab.cookie, Origin: tab.origin, 'Sec-Fetch-Site': 'same-origin' });
+    expect([replayed.status, codeOf(replayed)]).toEqual([403, 'CONSOLE_SESSION_UNBOUND']);
+    const guessed = await op('license:deactivate', { ...tab.headers, 'Tessera-Session': randomBytes(32).toString('base64url') });
+    expect([guessed.status, codeOf(guessed)]).toEqual([403, 'CONSOLE_SESSION_UNBOUND']);
+    // The other port's page itself: its fetch says same-site and names its own origin.
+    const fromPage = await op('license:deactivate', { Cookie: tab.cookie, Origin: `http://127.0.0.1:${port + 1}`, 'Sec-Fetch-Site': 'same-site' });
+    expect([fromPage.status, codeOf(fromPage)]).toEqual([403, 'CROSS_ORIGIN_REQUEST']);
+    expect(ran).toEqual([]);
+    // The tab that signed in keeps working.
+    expect((await op('license:status', tab.headers)).status).toBe(200);
+    expect(ran).toEqual(['license:status']);
+  });
+
+  it('names the cookie after the agent\'s port and scopes it to the operations route, so two agents never share it', async () => {
+    const first = await startConsole();
+    const second = await startConsole();
+    const firstTab = await signInTab(first.port, first.startupLink());
+    const secondTab = await signInTab(second.port, second.startupLink());
+    expect(firstTab.cookie).toMatch(new RegExp(`^tessera_console_${first.port}=`));
+    expect(secondTab.cookie).toMatch(new RegExp(`^tessera_console_${second.port}=`));
+    expect(firstTab.cookieAttributes).toMatch(/^Path=\/v1\/ops\/; HttpOnly; SameSite=Strict; /);
+    // One agent's session means nothing to the other, even with its secret.
+    expect((await second.op('license:status', { ...firstTab.headers, Origin: secondTab.origin })).status).toBe(401);
+    expect(second.ran).toEqual([]);
+  });
+});
+
+describe('console cookie replayed without Origin or Sec-Fetch-Site', () => {
+  it('refuses a request that does not say it comes from the console\'s page (403 CROSS_ORIGIN_REQUEST)', async () => {
+    const { port, ran, startupLink, op } = await startConsole();
+    const tab = await signInTab(port, startupLink());
+    const bare = await op('license:deactivate', { Cookie: tab.cookie, 'Tessera-Session': tab.secret });
+    expect([bare.status, codeOf(bare)]).toEqual([403, 'CROSS_ORIGIN_REQUEST']);
+    const cookieAlone = await op('license:deactivate', { Cookie: tab.cookie });
+    expect([cookieAlone.status, codeOf(cookieAlone)]).toEqual([403, 'CROSS_ORIGIN_REQUEST']);
+    // An Origin alone must be the console's own; without Sec-Fetch-Site it then suffices (older browsers).
+    const otherOrigin = await op('license:deactivate', { Cookie: tab.cookie, 'Tessera-Session': tab.secret, Origin: `http://localhost:${port}` });
+    expect([otherOrigin.status, codeOf(otherOrigin)]).toEqual([403, 'CROSS_ORIGIN_REQUEST']);
+    expect(ran).toEqual([]);
+    expect((await op('license:status', { Cookie: tab.cookie, 'Tessera-Session': tab.secret, Origin: tab.origin })).status).toBe(200);
+  });
+});
+
+describe('console request from another site (Sec-Fetch-Site: cross-site)', () => {
+  it('refuses cross-site, same-site and user-initiated requests, whatever Origin they claim (403 CROSS_ORIGIN_REQUEST)', async () => {
+    const { port, ran, startupLink, op } = await startConsole();
+    const tab = await signInTab(port, startupLink());
+    for (const site of ['cross-site', 'same-site', 'none']) {
+      const answer = await op('license:deactivate', { ...tab.headers, 'Sec-Fetch-Site': site });
+      expect([site, answer.status, codeOf(answer)]).toEqual([site, 403, 'CROSS_ORIGIN_REQUEST']);
+    }
+    const evil = await op('license:deactivate', { ...tab.headers, Origin: 'http://evil.example' });
+    expect([evil.status, codeOf(evil)]).toEqual([403, 'CROSS_ORIGIN_REQUEST']);
+    expect(ran).toEqual([]);
+  });
+});
+
+describe('login link minted by a token without licensing:delete', () => {
+  it('gives a session with at most the minting token\'s scopes: deleting through it is refused (403 FORBIDDEN)', async () => {
+    const { port, tokens, ran, op } = await startConsole();
+    const writer = await tokens.issueToken(['licensing:read', 'licensing:write']);
+    const minted = await call(port, 'POST', '/v1/console/login-links', { token: writer.token, body: {} });
+    expect(minted.status).toBe(201);
+    const tab = await signInTab(port, (JSON.parse(minted.text) as { path: string }).path);
+    for (const [name, body] of [
+      ['license:deactivate', '{}'],
+      ['licenses:remove', JSON.stringify({ id: LICENSE_ID })],
+      ['seats:deactivate', JSON.stringify({ access: { kind: 'active-license' }, ids: ['a'] })],
+    ] as const) {
+      const answer = await op(name, tab.headers, body);
+      expect([name, answer.status, codeOf(answer)]).toEqual([name, 403, 'FORBIDDEN']);
+    }
+    expect(ran).toEqual([]);
+    // What the token may do, its session may do.
+    expect((await op('license:activate', tab.headers, JSON.stringify({ licenseKey: KEY }))).status).toBe(200);
+    expect(ran).toEqual(['license:activate']);
+  });
+
+  it('the startup link (the main token\'s) gives every scope', async () => {
+    const { port, ran, startupLink, op } = await startConsole();
+    const tab = await signInTab(port, startupLink());
+    expect((await op('license:deactivate', tab.headers)).status).toBe(200);
+    expect(ran).toEqual(['license:deactivate']);
+  });
+});
+
+/** A server on a loopback port that answers every request with `answer`, and records what it was sent. */
+async function impostor(answer: (nonce: string) => { readonly status: number; readonly headers: Record<string, string>; readonly body: string }) {
+  const received: IncomingHttpHeaders[] = [];
+  const server = createServer((req, res) => {
+    received.push(req.headers);
+    req.resume();
+    const reply = answer(String(req.headers['tessera-nonce'] ?? ''));
+    res.writeHead(reply.status, { 'Content-Type': 'application/json', ...reply.headers });
+    res.end(reply.body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
+}
+
+describe('impostor on the agent\'s port', () => {
+  it('fails the signature check, whether its answer is unsigned, forged, or a genuine answer replayed; the agent\'s own answer holds', async () => {
+    const { agent, token } = await start();
+    expect(await createAgentClient({ url: agent.url, token }).licensed()).toBe(true);
+    expect(await createAgentClient({ url: agent.url, token, auth: 'bearer' }).licensed()).toBe(true);
+
+    // A genuine answer, recorded by whoever saw one, for a nonce the client will never send again.
+    const recorded = await call(agent.port, 'GET', '/v1/license/check', { token, headers: { 'tessera-nonce': 'recorded-nonce-0123456789' } });
+    expect(recorded.headers['tessera-signature']).toMatch(/^sha256=[A-Za-z0-9_-]{43}$/);
+    const fakes = {
+      unsigned: await impostor(() => ({ status: 200, headers: {}, body: 'true' })),
+      forged: await impostor((nonce) => ({
+        status: 200,
+        headers: { 'Tessera-Signature': signResponse(randomBytes(32).toString('base64url'), { method: 'GET', target: '/v1/license/check', nonce, status: 200, body: 'true' }) },
+        body: 'true',
+      })),
+      replayed: await impostor(() => ({ status: 200, headers: { 'Tessera-Signature': String(recorded.headers['tessera-signature']) }, body: recorded.text })),
+    };
+    for (const [kind, fake] of Object.entries(fakes)) {
+      const client = createAgentClient({ url: fake.url, token });
+      expect([kind, await client.licensed()]).toEqual([kind, false]);
+      const answer = await client.request('GET', '/v1/license/check');
+      expect([kind, answer.ok, answer.ok ? null : answer.reason]).toEqual([kind, false, kind === 'unsigned' ? 'unsigned' : 'not-genuine']);
+      // Signed requests never hand the token to whatever listens on the port.
+      for (const headers of fake.received) expect(JSON.stringify(headers)).not.toContain(token);
+    }
+  });
+});
+
+/** A signed request to the agent at `port`, as `createAgentClient` makes it, with every part under the test's control. */
+function signedCall(port: number, token: string, parts: { method: string; target: string; ts: number; nonce: string; body?: string; sent?: { method?: string; target?: string; body?: string } }) {
+  const authorization = hmacAuthorization('main', token, { method: parts.method, target: parts.target, ts: parts.ts, nonce: parts.nonce, body: parts.body ?? '' });
+  const body = parts.sent?.body ?? parts.body;
+  return call(port, parts.sent?.method ?? parts.method, parts.sent?.target ?? parts.target, { headers: { authorization }, ...(body === undefined ? {} : { body }) });
+}
+
+const seconds = (ms: number): number => Math.floor(ms / 1000);
+const nonce = (): string => randomBytes(18).toString('base64url');
+
+describe('replayed signed request', () => {
+  it('accepts a signed request once: the same nonce again is refused (401 SIGNATURE_REPLAYED), even with a fresh signature of a new time', async () => {
+    const { port, token, manager } = await start();
+    const once = { method: 'DELETE', target: `/v1/licenses/${LICENSE_ID}`, ts: seconds(Date.now()), nonce: nonce() };
+    expect((await signedCall(port, token, once)).status).toBe(204);
+    const replayed = await signedCall(port, token, once);
+    expect([replayed.status, codeOf(replayed)]).toEqual([401, 'SIGNATURE_REPLAYED']);
+    const resigned = await signedCall(port, token, { ...once, ts: once.ts + 1 });
+    expect([resigned.status, codeOf(resigned)]).toEqual([401, 'SIGNATURE_REPLAYED']);
+    expect(manager.reached).toEqual(['remove']);
+  });
+});
+
+describe('stale signed request', () => {
+  it('refuses a time more than five minutes from the agent\'s clock, either way (401 SIGNATURE_EXPIRED)', async () => {
+    const clock = Date.parse('2030-06-01T12:00:00Z');
+    const { port, token, manager } = await start({ options: { now: () => clock } });
+    for (const ts of [seconds(clock) - 301, seconds(clock) + 301, 0]) {
+      const answer = await signedCall(port, token, { method: 'GET', target: '/v1/license/check', ts, nonce: nonce() });
+      expect([ts, answer.status, codeOf(answer)]).toEqual([ts, 401, 'SIGNATURE_EXPIRED']);
+    }
+    expect(manager.reached).toEqual([]);
+    for (const ts of [seconds(clock) - 300, seconds(clock) + 300]) {
+      expect((await signedCall(port, token, { method: 'GET', target: '/v1/license/check', ts, nonce: nonce() })).status).toBe(200);
+    }
+  });
+});
+
+describe('tampered body of a signed request', () => {
+  it('refuses a body, target or method other than the signed one (401 SIGNATURE_INVALID), and reaches nothing', async () => {
+    const { port, token, manager } = await start();
+    const signed = { method: 'PUT', target: '/v1/license', ts: seconds(Date.now()), body: JSON.stringify({ licenseKey: KEY }) };
+    const tampered = [
+      { body: JSON.stringify({ licenseKey: 'ATTACKER-KEY' }) },
+      { body: `${signed.body} ` },
+      { target: '/v1/license?online=true' },
+      { method: 'POST', target: '/v1/licenses' },
+    ];
+    for (const sent of tampered) {
+      const answer = await signedCall(port, token, { ...signed, nonce: nonce(), sent });
+      expect([sent, answer.status, codeOf(answer)]).toEqual([sent, 401, 'SIGNATURE_INVALID']);
+    }
+    const otherKey = await signedCall(port, randomBytes(32).toString('base64url'), { ...signed, nonce: nonce() });
+    expect([otherKey.status, codeOf(otherKey)]).toEqual([401, 'SIGNATURE_INVALID']);
+    expect(manager.reached).toEqual([]);
+    expect((await signedCall(port, token, { ...signed, nonce: nonce() })).status).toBe(201);
+    expect(manager.reached).toEqual(['activate']);
   });
 });

@@ -7,22 +7,19 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
+import { createAgentClient } from '../../../src/agent/agent-client.js';
 import { environment } from './environment.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
 
-/** A one-time login link, minted with the agent's bearer token as a script would. */
+/** A one-time login link, minted with the agent's main token as a script would: a signed request, its answer checked. */
 export async function loginLink(): Promise<string> {
   const { console: served } = environment();
   const token = readFileSync(served.tokenFile, 'utf8').trim();
-  const response = await fetch(`${served.url}/v1/console/login-links`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: '{}',
-  });
-  if (response.status !== 201) throw new Error(`login link: HTTP ${response.status}`);
-  const { path } = (await response.json()) as { path: string };
+  const answer = await createAgentClient({ url: served.url, token }).request('POST', '/v1/console/login-links', {});
+  if (!answer.ok || answer.status !== 201) throw new Error(`login link: ${answer.ok ? `HTTP ${answer.status}` : answer.reason}`);
+  const { path } = answer.body as { path: string };
   return `${served.url}${path}`;
 }
 
@@ -47,10 +44,10 @@ export async function watchProblems(page: Page): Promise<PageProblems> {
   return problems;
 }
 
-/** Opens a fresh login link in `page`; resolves once the console shows its status region. */
+/** Opens a fresh login link in `page`; resolves once the console shows its status region (the secret gone from the address bar). */
 export async function signIn(page: Page): Promise<void> {
   await page.goto(await loginLink());
-  await expect(page).toHaveURL(new RegExp(`^${environment().console.url}/(#.*)?$`));
+  await expect(page).toHaveURL(new RegExp(`^${environment().console.url}/(#/[a-z-]+)?$`));
   await expect(page.getByRole('status', { name: 'License status' })).toBeVisible();
 }
 
