@@ -188,9 +188,9 @@ export function createAgentConsole(options: ConsoleOptions): AgentConsole {
 
   async function runOperation(context: RouteContext): Promise<Reply> {
     const name = context.params.operation ?? '';
-    if (!isOperationName(name) || OPERATIONS[name].servedBy !== 'core') return agentError(404, 'NOT_FOUND', 'There is no such operation.');
+    if (!isOperationName(name) || OPERATIONS[name].servedBy !== 'core') return agentError('ENDPOINT_NOT_FOUND', 'There is no such operation.');
     const needed = OPERATIONS[name].scope;
-    if (!context.scopes.includes(needed)) return agentError(403, 'FORBIDDEN');
+    if (!context.scopes.includes(needed)) return agentError('FORBIDDEN');
     return { status: 200, body: await options.operations.run(name, context.body ?? {}) };
   }
 

@@ -91,10 +91,10 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     let routeName = 'unrouted';
     try {
       // DNS rebinding: a page on evil.example that re-resolves to 127.0.0.1 still sends its own Host.
-      if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) return send(req, res, agentError(403, 'HOST_NOT_ALLOWED'));
+      if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) return send(req, res, agentError('HOST_NOT_ALLOWED'));
       const target = req.url ?? '';
       // Origin-form only: an absolute-form target would name a host of its own (RFC 9112 §3.2.2).
-      if (!target.startsWith('/')) return send(req, res, agentError(400, 'INVALID_REQUEST', 'The request target must be a path.'));
+      if (!target.startsWith('/')) return send(req, res, agentError('INVALID_REQUEST', 'The request target must be a path.'));
       const queryAt = target.indexOf('?');
       const path = queryAt === -1 ? target : target.slice(0, queryAt);
       const search = new URLSearchParams(queryAt === -1 ? '' : target.slice(queryAt + 1));
@@ -105,8 +105,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       if (found === null) {
         const allow = AGENT_METHODS.filter((candidate) => router.find(candidate, path) !== null);
         // A CORS preflight (OPTIONS) lands here too: 405, and never an Access-Control-* header.
-        if (allow.length > 0) return send(req, res, { ...agentError(405, 'METHOD_NOT_ALLOWED'), headers: { Allow: allow.join(', ') } });
-        return send(req, res, agentError(404, 'NOT_FOUND'));
+        if (allow.length > 0) return send(req, res, { ...agentError('METHOD_NOT_ALLOWED'), headers: { Allow: allow.join(', ') } });
+        return send(req, res, agentError('ENDPOINT_NOT_FOUND'));
       }
       const route = found.store as AgentRoute;
       routeName = `${route.method} ${route.path}`;
@@ -119,17 +119,17 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
             ? (options.console?.sessionScopes(req) ?? null)
             : null;
       if (scopes === null) {
-        return send(req, res, { ...agentError(401, 'UNAUTHORIZED'), headers: { 'WWW-Authenticate': 'Bearer realm="tessera-agent"' } });
+        return send(req, res, { ...agentError('UNAUTHORIZED'), headers: { 'WWW-Authenticate': 'Bearer realm="tessera-agent"' } });
       }
       const needed = route.scope ?? SCOPE_FOR_METHOD[route.method];
       if (!scopes.includes(needed)) {
         // RFC 6750 §3.1: the scope the token lacks.
         const challenge = `Bearer realm="tessera-agent", error="insufficient_scope", scope="${needed}"`;
-        return send(req, res, { ...agentError(403, 'FORBIDDEN'), headers: { 'WWW-Authenticate': challenge } });
+        return send(req, res, { ...agentError('FORBIDDEN'), headers: { 'WWW-Authenticate': challenge } });
       }
 
       const query = queryObject(search);
-      if (query === null) return send(req, res, agentError(400, 'INVALID_REQUEST', 'A query parameter is repeated.'));
+      if (query === null) return send(req, res, agentError('INVALID_REQUEST', 'A query parameter is repeated.'));
       const body = route.method === 'GET' ? ({ ok: true, value: undefined } as const) : await readJsonBody(req, maxBodyBytes);
       if (!body.ok) return send(req, res, body.reply);
 
@@ -138,7 +138,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       send(req, res, await route.handler({ manager: options.manager, machineFingerprint: options.machineFingerprint, params, query, body: body.value, scopes }));
     } catch (error) {
       log(`tessera-agent: ${routeName} failed: ${describeError(error)}`);
-      send(req, res, agentError(500, 'INTERNAL_ERROR'));
+      send(req, res, agentError('INTERNAL_ERROR', 'The agent failed unexpectedly; see its log.'));
     }
   }
 
@@ -219,9 +219,9 @@ function hasBody(req: IncomingMessage): boolean {
 async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Outcome<unknown>> {
   if (!hasBody(req)) return { ok: true, value: undefined };
   const mediaType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  if (mediaType !== 'application/json') return { ok: false, reply: agentError(415, 'UNSUPPORTED_MEDIA_TYPE') };
+  if (mediaType !== 'application/json') return { ok: false, reply: agentError('UNSUPPORTED_MEDIA_TYPE') };
 
-  const tooLarge: Outcome<unknown> = { ok: false, reply: { ...agentError(413, 'PAYLOAD_TOO_LARGE'), headers: { Connection: 'close' } } };
+  const tooLarge: Outcome<unknown> = { ok: false, reply: { ...agentError('PAYLOAD_TOO_LARGE'), headers: { Connection: 'close' } } };
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes * DRAIN_LIMIT_FACTOR) return tooLarge;
   const raw = await new Promise<Buffer | 'too-large' | 'aborted'>((resolve) => {
@@ -238,7 +238,7 @@ async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Out
     req.on('close', () => resolve('aborted'));
   });
   if (raw === 'too-large') return tooLarge;
-  if (raw === 'aborted') return { ok: false, reply: agentError(400, 'INVALID_REQUEST', 'The request body was cut off.') };
+  if (raw === 'aborted') return { ok: false, reply: agentError('INVALID_REQUEST', 'The request body was cut off.') };
   if (raw.length === 0) return { ok: true, value: undefined };
 
   let text: string;
@@ -246,7 +246,7 @@ async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Out
     text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
-    return { ok: false, reply: agentError(400, 'INVALID_REQUEST', 'The body is not valid UTF-8 JSON.') };
+    return { ok: false, reply: agentError('INVALID_REQUEST', 'The body is not valid UTF-8 JSON.') };
   }
 }
 

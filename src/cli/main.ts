@@ -22,7 +22,7 @@ Commands:
 
 Run "tessera <command> --help" for a command's options. Every command accepts --json.
 Exit status: 0 success or licensed, 1 refused or not licensed, 2 usage error,
-3 the licensing server could not be reached.
+3 the licensing server could not be reached or kept failing.
 `;
 
 type Command = (argv: readonly string[], io: Io, context: CliContext) => Promise<number>;

@@ -8,7 +8,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FailureCode, Result, Success } from '../../src/contract/codes.js';
+import { FAILURE_CODES, type FailureCode, type Result, type Success } from '../../src/contract/codes.js';
+import { FAILURES } from '../../src/contract/failures.js';
 import { fail, messageFor } from '../../src/contract/messages.js';
 import { MAX_CERTIFICATE_BYTES } from '../../src/license-file/types.js';
 import type { InstalledLicense, LicenseManager, Seat, StatusReport } from '../../src/licensing/manager.types.js';
@@ -372,6 +373,23 @@ describe('tessera check-in and renew', () => {
     expect(json.code).toBe(1);
     expect(json.json()).toEqual({ ok: false, code: 'SUSPENDED', message: messageFor('SUSPENDED').message });
     expect((await run(['renew'], { manager: { renew: failing('ISSUER_RATE_LIMITED') } })).code).toBe(3);
+  });
+
+  it('exits 3, not 1, when the licensing server keeps failing, something else answered, or TLS failed', async () => {
+    for (const code of ['ISSUER_ERROR', 'ISSUER_ANSWER_UNVERIFIABLE', 'TLS_CERTIFICATE_UNTRUSTED', 'TLS_HANDSHAKE_FAILED'] as const) {
+      const result = await run(['renew', '--json'], { manager: { renew: failing(code) } });
+      expect([code, result.code]).toEqual([code, 3]);
+      expect(result.json()).toMatchObject({ ok: false, code });
+    }
+  });
+
+  it('exits with the failure table\'s code for every failure', async () => {
+    const mismatches: string[] = [];
+    for (const code of FAILURE_CODES) {
+      const result = await run(['renew', '--json'], { manager: { renew: failing(code) } });
+      if (result.code !== FAILURES[code].exit) mismatches.push(`${code}: ${result.code}`);
+    }
+    expect(mismatches).toEqual([]);
   });
 });
 
