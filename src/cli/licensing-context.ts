@@ -82,9 +82,9 @@ export function resolveContext(overrides: Partial<CliContext> = {}): CliContext 
  * Prints an expected failure (`{"ok":false,code,message}` with --json; title, message, next
  * step and code for people) and returns its exit code from the failure table (`failures.ts`).
  */
-export function reportFailure(io: Io, failure: { readonly code: FailureCode; readonly message: string }, json: boolean): number {
-  // Configuration failures also name the file or field at fault.
-  const detail = 'detail' in failure && typeof failure.detail === 'string' ? failure.detail : undefined;
+export function reportFailure(io: Io, failure: { readonly code: FailureCode; readonly message: string; readonly detail?: string | undefined }, json: boolean): number {
+  // Configuration failures also name the file or field at fault; TLS failures, the certificate.
+  const detail = typeof failure.detail === 'string' ? failure.detail : undefined;
   if (json) {
     printJson(io, { ok: false, code: failure.code, message: failure.message, ...(detail === undefined ? {} : { detail }) });
   } else {

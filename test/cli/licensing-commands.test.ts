@@ -265,8 +265,10 @@ describe('tessera status', () => {
           closed = true;
         },
       });
-    const io: Io = { stdout: () => undefined, stderr: () => undefined, env: {}, isTty: false, readStdin: async () => '' };
-    await expect(runCli(['status'], io, { openLicensing })).rejects.toThrow('bug');
+    let err = '';
+    const io: Io = { stdout: () => undefined, stderr: (text) => (err += text), env: {}, isTty: false, readStdin: async () => '' };
+    expect(await runCli(['status'], io, { openLicensing })).toBe(1);
+    expect(err).toContain('Code: INTERNAL_ERROR');
     expect(closed).toBe(true);
   });
 });
@@ -390,6 +392,54 @@ describe('tessera check-in and renew', () => {
       if (result.code !== FAILURES[code].exit) mismatches.push(`${code}: ${result.code}`);
     }
     expect(mismatches).toEqual([]);
+  });
+});
+
+describe('errors escaping a command', () => {
+  /** An error as node:fs throws it. */
+  const fsError = (code: string, syscall: string, path: string): Error => Object.assign(new Error(`${code}: ${syscall} '${path}'`), { code, syscall, path });
+  const throwing = (error: unknown) => async (): Promise<never> => {
+    throw error;
+  };
+
+  it('reports a file-system error as its code with the next step, never a stack trace (exit 1)', async () => {
+    const cases: [string, string, string][] = [
+      ['EROFS', 'DATA_FOLDER_READ_ONLY', 'rename'],
+      ['EACCES', 'DATA_FOLDER_READ_ONLY', 'open'],
+      ['ENOSPC', 'DISK_FULL', 'write'],
+      ['EISDIR', 'DATA_FOLDER_UNUSABLE', 'read'],
+      ['ENOTDIR', 'DATA_FOLDER_UNUSABLE', 'mkdir'],
+    ];
+    for (const [errno, code, syscall] of cases) {
+      const error = fsError(errno, syscall, '/data/tessera/licensing/state.json');
+      const human = await run(['status', '--offline'], { manager: { status: throwing(error) } });
+      expect([errno, human.code]).toEqual([errno, 1]);
+      expect(human.err).toContain(`${messageFor(code as FailureCode).title}: ${messageFor(code as FailureCode).message}`);
+      expect(human.err).toContain(`Next step: ${messageFor(code as FailureCode).action}`);
+      expect(human.err).toContain(`Details: ${errno} (${syscall} /data/tessera/licensing/state.json)`);
+      expect(human.err).toContain(`Code: ${code}`);
+      expect(human.err).not.toMatch(/^\s+at /m);
+      const json = await run(['status', '--offline', '--json'], { manager: { status: throwing(error) } });
+      expect(json.code).toBe(1);
+      expect(json.json()).toEqual({ ok: false, code, message: messageFor(code as FailureCode).message, detail: `${errno} (${syscall} /data/tessera/licensing/state.json)` });
+    }
+  });
+
+  it('reports a bug as one short internal error, with the stack only when TESSERA_DEBUG=1, and never its message', async () => {
+    const bug = new TypeError(`cannot read properties of undefined (key ${KEY})`);
+    const quiet = await run(['renew'], { manager: { renew: throwing(bug) } });
+    expect(quiet.code).toBe(1);
+    expect(quiet.err).toContain(`${messageFor('INTERNAL_ERROR').title}: ${messageFor('INTERNAL_ERROR').message}`);
+    expect(quiet.err).toContain('Details: TypeError');
+    expect(quiet.err).toContain('TESSERA_DEBUG=1');
+    expect(quiet.err).not.toContain(KEY);
+    expect(quiet.err).not.toMatch(/^\s+at /m);
+    const json = await run(['renew', '--json'], { manager: { renew: throwing(bug) } });
+    expect(json.json()).toEqual({ ok: false, code: 'INTERNAL_ERROR', message: messageFor('INTERNAL_ERROR').message, detail: 'TypeError' });
+
+    const debug = await run(['renew'], { manager: { renew: throwing(bug) }, env: { TESSERA_DEBUG: '1' } });
+    expect(debug.code).toBe(1);
+    expect(debug.err).toMatch(/^\s+at /m);
   });
 });
 
