@@ -18,6 +18,7 @@ Commands:
   serve                start the local agent (HTTP API on 127.0.0.1) for the web console
   verify FILE|FOLDER   verify a license or machine file offline (signature, decryption, claims)
   fingerprint          print this machine's fingerprint and components
+  doctor               check the keychain, data folder, state, network, TLS and clock, with fixes
   start                what "npm start" runs: the embedded local issuer with demo license keys
 
 Run "tessera <command> --help" for a command's options. Every command accepts --json.
@@ -43,6 +44,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   serve: async () => (await import('./serve.command.js')).serveCommand,
   verify: async () => (await import('./verify.command.js')).verifyCommand,
   fingerprint: async () => (await import('./fingerprint.command.js')).fingerprintCommand,
+  doctor: async () => (await import('./doctor.command.js')).doctorCommand,
   start: async () => (await import('./start.command.js')).startCommand,
 };
 

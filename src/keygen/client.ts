@@ -236,7 +236,7 @@ export function createKeygenClient(options: KeygenClientOptions): KeygenClient {
 }
 
 /** `${apiUrl}/v1/accounts/${account}`, or null when the configuration cannot name an account safely. */
-function baseUrl(config: VendorConfig): string | null {
+export function baseUrl(config: VendorConfig): string | null {
   let api: URL;
   try {
     api = new URL(config.apiUrl);
