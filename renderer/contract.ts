@@ -6,6 +6,7 @@
 export { isFailureCode, type Failure, type FailureCode, type Result } from '../src/contract/codes.js';
 export { fail, MESSAGES } from '../src/contract/messages.js';
 export { createBridge, OPERATIONS, type ChosenFile, type Invoke, type OperationName, type OperationResult, type SeatAccess, type SettingsView, type TesseraBridge } from '../src/contract/operations.js';
+export type { DoctorCheck, DoctorReport, DoctorVerdict } from '../src/contract/doctor.js';
 import type { OperationMap } from '../src/contract/operations.js';
 
 /** The answer to "is this machine licensed?" (`license.status()`). */

@@ -1,6 +1,6 @@
-/** `#/settings`: where Tessera talks to and keeps its data, the theme, and diagnostics to copy. */
+/** `#/settings`: where Tessera talks to and keeps its data, the theme, the checks, and diagnostics to copy. */
 import { useEffect, useId, useRef } from 'react';
-import type { SettingsView } from '../contract.js';
+import type { DoctorCheck, DoctorReport, SettingsView } from '../contract.js';
 import { FailureAlert } from '../components/failure-alert.js';
 import { THEMES, type Theme } from '../store/theme.js';
 import { useTessera } from '../store/use-tessera.js';
@@ -84,6 +84,52 @@ function ThemeChoice(): React.JSX.Element {
   );
 }
 
+const VERDICT_LABELS: Readonly<Record<DoctorCheck['verdict'], string>> = { ok: 'OK', warn: 'Warning', fail: 'Failed' };
+
+function CheckList({ report }: { readonly report: DoctorReport }): React.JSX.Element {
+  return (
+    <ul className="checks" aria-label="Check results">
+      {report.checks.map((check) => (
+        <li key={check.id} className="check" data-verdict={check.verdict}>
+          <p className="check-head">
+            <span className="check-verdict">{VERDICT_LABELS[check.verdict]}</span> <strong>{check.title}</strong>
+          </p>
+          <p>{check.summary}</p>
+          {check.fix === null ? null : <p>Fix: {check.fix}</p>}
+          {check.code === null || check.verdict === 'ok' ? null : (
+            <p className="alert-code">
+              Code: <code>{check.code}</code>
+            </p>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Checks(): React.JSX.Element {
+  const status = useTessera((state) => state.checks);
+  const run = useTessera((state) => state.runChecks);
+  return (
+    <section className="card">
+      <h2>Checks</h2>
+      <p className="hint">Checks the keychain, the data folder, the license state, the way to the licensing server (proxy, DNS, TCP, TLS) and this computer's clock, each with its fix, as "tessera doctor" does.</p>
+      <div className="actions">
+        <button type="button" className="button" disabled={status.kind === 'running'} onClick={() => void run()}>
+          {status.kind === 'running' ? 'Checking…' : 'Run checks'}
+        </button>
+      </div>
+      {status.kind === 'failed' ? <FailureAlert code={status.code} message={status.message} level={3} /> : null}
+      {status.kind === 'done' ? (
+        <>
+          <p role="status">{status.report.ok ? 'No check failed.' : `${status.report.checks.filter((check) => check.verdict === 'fail').length} of ${status.report.checks.length} checks failed.`}</p>
+          <CheckList report={status.report} />
+        </>
+      ) : null}
+    </section>
+  );
+}
+
 function Diagnostics(): React.JSX.Element {
   const status = useTessera((state) => state.diagnostics);
   const copy = useTessera((state) => state.copyDiagnostics);
@@ -137,6 +183,7 @@ export function SettingsScreen(): React.JSX.Element {
         <h2>Appearance</h2>
         <ThemeChoice />
       </section>
+      <Checks />
       <Diagnostics />
     </>
   );

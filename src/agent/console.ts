@@ -18,7 +18,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 import { OPERATIONS, isOperationName } from '../contract/operations.js';
 import type { OperationsService } from '../operations/operations.service.js';
-import { authError } from './auth-errors.js';
 import { agentError, type AgentRoute, type Reply, type RouteContext } from './routes.js';
 import { AGENT_SCOPES, type AgentScope } from './schemas.js';
 
@@ -229,9 +228,9 @@ export function createAgentConsole(options: ConsoleOptions): AgentConsole {
 
   async function runOperation(context: RouteContext): Promise<Reply> {
     const name = context.params.operation ?? '';
-    if (!isOperationName(name) || OPERATIONS[name].servedBy !== 'core') return agentError(404, 'NOT_FOUND', 'There is no such operation.');
+    if (!isOperationName(name) || OPERATIONS[name].servedBy !== 'core') return agentError('ENDPOINT_NOT_FOUND', 'There is no such operation.');
     const needed = OPERATIONS[name].scope;
-    if (!context.scopes.includes(needed)) return agentError(403, 'FORBIDDEN');
+    if (!context.scopes.includes(needed)) return agentError('FORBIDDEN');
     return { status: 200, body: await options.operations.run(name, context.body ?? {}) };
   }
 
@@ -250,11 +249,11 @@ export function createAgentConsole(options: ConsoleOptions): AgentConsole {
       const id = cookieValue(req.headers.cookie, sessionCookieName(req.socket.localPort ?? 0));
       const session = id === null ? undefined : sessions.get(id);
       if (session === undefined || session.expires <= now()) return { kind: 'none' };
-      if (!fromOwnOrigin(req)) return { kind: 'refused', reply: authError(403, 'CROSS_ORIGIN_REQUEST') };
+      if (!fromOwnOrigin(req)) return { kind: 'refused', reply: agentError('CROSS_ORIGIN_REQUEST') };
       const presented = req.headers[SESSION_HEADER.toLowerCase()];
       // Digests are 32 bytes each, so the comparison is constant-time and never leaks a length.
       if (typeof presented !== 'string' || !timingSafeEqual(digest(presented), session.secret)) {
-        return { kind: 'refused', reply: authError(403, 'CONSOLE_SESSION_UNBOUND') };
+        return { kind: 'refused', reply: agentError('CONSOLE_SESSION_UNBOUND') };
       }
       return { kind: 'signed-in', scopes: session.scopes };
     },

@@ -4,7 +4,6 @@
  * The caller's token, when there is one, signs the answer (`signature.ts`).
  */
 import type { IncomingMessage } from 'node:http';
-import { authError } from './auth-errors.js';
 import type { AgentConsole } from './console.js';
 import type { Outcome } from './request-body.js';
 import { agentError, type Reply } from './routes.js';
@@ -58,9 +57,9 @@ export function bearerToken(header: string | undefined): string | null {
 }
 
 const refused = (reply: Reply): Outcome<Caller> => ({ ok: false, reply });
-const unauthorized = (): Outcome<Caller> => refused({ ...agentError(401, 'UNAUTHORIZED'), headers: { 'WWW-Authenticate': CHALLENGE } });
+const unauthorized = (): Outcome<Caller> => refused({ ...agentError('UNAUTHORIZED'), headers: { 'WWW-Authenticate': CHALLENGE } });
 const signatureRefused = (code: 'SIGNATURE_INVALID' | 'SIGNATURE_EXPIRED' | 'SIGNATURE_REPLAYED', message?: string): Outcome<Caller> =>
-  refused(authError(401, code, message, { 'WWW-Authenticate': `${HMAC_SCHEME} ${REALM}, error="${code.toLowerCase()}"` }));
+  refused({ ...agentError(code, message), headers: { 'WWW-Authenticate': `${HMAC_SCHEME} ${REALM}, error="${code.toLowerCase()}"` } });
 
 export function createRequestAuthenticator(options: AuthenticatorOptions): RequestAuthenticator {
   const now = options.now ?? Date.now;
@@ -93,7 +92,7 @@ export function createRequestAuthenticator(options: AuthenticatorOptions): Reque
     if (!sameSignature(expected, auth.sig)) return signatureRefused('SIGNATURE_INVALID');
     // Only a request whose signature held is remembered, so nobody can spend another's nonce.
     const fresh = remember(`${auth.id}\n${auth.nonce}`, (auth.ts + REQUEST_WINDOW_SECONDS) * 1000 + 1000);
-    if (fresh === 'full') return refused(authError(429, 'TOO_MANY_SIGNED_REQUESTS', undefined, { 'Retry-After': '60' }));
+    if (fresh === 'full') return refused({ ...agentError('TOO_MANY_SIGNED_REQUESTS'), headers: { 'Retry-After': '60' } });
     if (!fresh) return signatureRefused('SIGNATURE_REPLAYED');
     return { ok: true, value: { scopes: signer.scopes, key: signer.key, nonce: auth.nonce, body: body.value } };
   }

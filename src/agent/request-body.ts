@@ -22,9 +22,9 @@ export function hasBody(req: IncomingMessage): boolean {
 export async function readRawBody(req: IncomingMessage, maxBytes: number): Promise<Outcome<Buffer>> {
   if (!hasBody(req)) return { ok: true, value: Buffer.alloc(0) };
   const mediaType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  if (mediaType !== 'application/json') return { ok: false, reply: agentError(415, 'UNSUPPORTED_MEDIA_TYPE') };
+  if (mediaType !== 'application/json') return { ok: false, reply: agentError('UNSUPPORTED_MEDIA_TYPE') };
 
-  const tooLarge: Outcome<Buffer> = { ok: false, reply: { ...agentError(413, 'PAYLOAD_TOO_LARGE'), headers: { Connection: 'close' } } };
+  const tooLarge: Outcome<Buffer> = { ok: false, reply: { ...agentError('PAYLOAD_TOO_LARGE'), headers: { Connection: 'close' } } };
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes * DRAIN_LIMIT_FACTOR) return tooLarge;
   const raw = await new Promise<Buffer | 'too-large' | 'aborted'>((resolve) => {
@@ -41,7 +41,7 @@ export async function readRawBody(req: IncomingMessage, maxBytes: number): Promi
     req.on('close', () => resolve('aborted'));
   });
   if (raw === 'too-large') return tooLarge;
-  if (raw === 'aborted') return { ok: false, reply: agentError(400, 'INVALID_REQUEST', 'The request body was cut off.') };
+  if (raw === 'aborted') return { ok: false, reply: agentError('INVALID_REQUEST', 'The request body was cut off.') };
   return { ok: true, value: raw };
 }
 
@@ -52,6 +52,6 @@ export function parseJsonBody(raw: Buffer): Outcome<unknown> {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
-    return { ok: false, reply: agentError(400, 'INVALID_REQUEST', 'The body is not valid UTF-8 JSON.') };
+    return { ok: false, reply: agentError('INVALID_REQUEST', 'The body is not valid UTF-8 JSON.') };
   }
 }

@@ -6,7 +6,9 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
-import { RESPONSE_SIGNATURE_CODES, type Failure, type FailureCode } from '../contract/codes.js';
+import type { AgentCode, Failure } from '../contract/codes.js';
+import { statusFor } from '../contract/failures.js';
+import { MESSAGES } from '../contract/messages.js';
 import type { LicenseManager } from '../licensing/manager.types.js';
 import {
   activeLicenseBody,
@@ -23,23 +25,6 @@ import {
   updateBody,
   type AgentScope,
 } from './schemas.js';
-
-/** Failures of the agent's own HTTP layer, beside the licensing failure codes. */
-export const AGENT_ERROR_MESSAGES = {
-  UNAUTHORIZED: 'A valid bearer token is required (Authorization: Bearer <token>; see the agent token file).',
-  FORBIDDEN: 'This token does not have the scope this request needs.',
-  HOST_NOT_ALLOWED: 'The agent answers only requests addressed to 127.0.0.1, localhost or [::1] on its own port.',
-  NOT_FOUND: 'There is no such endpoint.',
-  METHOD_NOT_ALLOWED: 'This endpoint does not accept this method (see the Allow header).',
-  PAYLOAD_TOO_LARGE: 'The request body is larger than the agent accepts.',
-  UNSUPPORTED_MEDIA_TYPE: 'Request bodies must be JSON (Content-Type: application/json).',
-  INVALID_REQUEST: 'The request is not valid.',
-  INVALID_ID: 'The license id must be a UUID.',
-  LICENSE_ID_MISMATCH: 'The certificate is for a different license than the id in the path.',
-  MACHINE_MISMATCH: 'The confirming machine fingerprint is not the fingerprint of this machine.',
-  INTERNAL_ERROR: 'The agent failed unexpectedly; see its log.',
-} as const;
-export type AgentErrorCode = keyof typeof AGENT_ERROR_MESSAGES;
 
 export type AgentMethod = 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
 export const AGENT_METHODS: readonly AgentMethod[] = ['GET', 'PUT', 'POST', 'PATCH', 'DELETE'];
@@ -84,61 +69,33 @@ export interface AgentRoute {
   readonly session?: boolean;
 }
 
-/** An error reply with the agent's own code. */
-export function agentError(status: number, code: AgentErrorCode, message: string = AGENT_ERROR_MESSAGES[code]): Reply {
-  return { status, body: { code, message } };
+/** An error reply with the agent's own code, its status from the failure table (`failures.ts`). */
+export function agentError(code: AgentCode, message: string = MESSAGES[code].message): Reply {
+  return { status: statusFor(code), body: { code, message } };
 }
 
 /**
- * The HTTP status for a licensing failure: 404 for nothing installed, 503 when the licensing
- * server (or the keychain) cannot be asked now, 502 when it answered wrongly, 500 for a broken
+ * The reply for a licensing failure: `{ code, message }` with its status from the failure table
+ * (`failures.ts`): 404 for nothing installed, 503 when the licensing server (or the keychain)
+ * cannot be asked now, 502 when it answered wrongly or something else answered, 500 for a broken
  * local installation, and 400 for everything refused (malformed, not genuine, expired, Keygen
  * refusals), as the seeds answer an invalid license.
  */
-export function statusForFailure(code: FailureCode): number {
-  switch (code) {
-    case 'NOT_ACTIVATED':
-    case 'LICENSE_NOT_INSTALLED':
-      return 404;
-    case 'ISSUER_UNREACHABLE':
-    case 'ISSUER_RATE_LIMITED':
-    case 'OFFLINE_DEACTIVATION_UNAVAILABLE':
-    case 'KEYCHAIN_TIMEOUT':
-      return 503;
-    case 'ISSUER_ERROR':
-    case 'RESPONSE_MALFORMED':
-    case 'RESPONSE_NONCE_MISMATCH':
-    case 'RESPONSE_SCOPE_MISMATCH':
-      return 502;
-    case 'KEYCHAIN_UNAVAILABLE':
-    case 'MACHINE_ID_UNAVAILABLE':
-    case 'STATE_UNREADABLE':
-    case 'CONFIG_NOT_FOUND':
-    case 'CONFIG_INVALID':
-    case 'PUBLIC_KEY_INVALID':
-      return 500;
-    default:
-      // A licensing server's answer whose signature does not hold is a bad gateway too.
-      return (RESPONSE_SIGNATURE_CODES as readonly string[]).includes(code) ? 502 : 400;
-  }
-}
-
-/** The reply for a licensing failure: `{ code, message }` with its status. */
 export function failureReply(failure: Failure): Reply {
-  return { status: statusForFailure(failure.code), body: { code: failure.code, message: failure.message } };
+  return { status: statusFor(failure.code), body: { code: failure.code, message: failure.message } };
 }
 
 /** Parses `input` with `schema`, or gives the 400 reply. */
 function parse<S extends z.ZodType>(schema: S, input: unknown): { ok: true; value: z.output<S> } | { ok: false; reply: Reply } {
   const parsed = schema.safeParse(input);
   if (parsed.success) return { ok: true, value: parsed.data };
-  return { ok: false, reply: agentError(400, 'INVALID_REQUEST', describeIssues(parsed.error)) };
+  return { ok: false, reply: agentError('INVALID_REQUEST', describeIssues(parsed.error)) };
 }
 
 /** The `{id}` path parameter, or the 400 reply (Kong: "If the ID is not a valid UUID, a 400"). */
 function licenseId(context: RouteContext): { ok: true; value: string } | { ok: false; reply: Reply } {
   const id = context.params.id ?? '';
-  return isUuid(id) ? { ok: true, value: id } : { ok: false, reply: agentError(400, 'INVALID_ID') };
+  return isUuid(id) ? { ok: true, value: id } : { ok: false, reply: agentError('INVALID_ID') };
 }
 
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
@@ -176,7 +133,7 @@ async function getLicense(context: RouteContext): Promise<Reply> {
   const query = parse(statusQuery, context.query);
   if (!query.ok) return query.reply;
   const report = query.value.online === undefined ? await context.manager.status() : await context.manager.status({ online: query.value.online === 'true' });
-  if (report.code === 'NOT_ACTIVATED') return { status: 404, body: { code: report.code, message: report.message } };
+  if (report.code === 'NOT_ACTIVATED') return { status: statusFor(report.code), body: { code: report.code, message: report.message } };
   return { status: 200, body: report };
 }
 
@@ -217,10 +174,10 @@ async function deactivateLicense(context: RouteContext): Promise<Reply> {
   const fromBody = body?.value.machine;
   const fromQuery = query.value.machine;
   if (fromBody !== undefined && fromQuery !== undefined && fromBody !== fromQuery) {
-    return agentError(400, 'INVALID_REQUEST', 'The body and the query name different machines.');
+    return agentError('INVALID_REQUEST', 'The body and the query name different machines.');
   }
   const confirming = fromBody ?? fromQuery;
-  if (confirming === undefined) return agentError(400, 'INVALID_REQUEST', 'Name this machine\'s fingerprint in "machine" (body or query) to confirm.');
+  if (confirming === undefined) return agentError('INVALID_REQUEST', 'Name this machine\'s fingerprint in "machine" (body or query) to confirm.');
 
   let current: string;
   try {
@@ -228,7 +185,7 @@ async function deactivateLicense(context: RouteContext): Promise<Reply> {
   } catch {
     return failureReply({ ok: false, code: 'MACHINE_ID_UNAVAILABLE', message: 'This machine could not be identified.' });
   }
-  if (!timingSafeEqual(digest(confirming), digest(current))) return agentError(422, 'MACHINE_MISMATCH');
+  if (!timingSafeEqual(digest(confirming), digest(current))) return agentError('MACHINE_MISMATCH');
 
   const result = await context.manager.deactivate();
   if (result.ok) return { status: 202, body: result.value };
@@ -269,7 +226,7 @@ async function upsertLicense(context: RouteContext): Promise<Reply> {
   if (!result.ok) return failureReply(result);
   if (result.value.id.toLowerCase() !== id.value.toLowerCase()) {
     if (!before.has(result.value.id.toLowerCase())) await context.manager.remove(result.value.id);
-    return agentError(400, 'LICENSE_ID_MISMATCH');
+    return agentError('LICENSE_ID_MISMATCH');
   }
   return { status: 200, body: result.value };
 }

@@ -105,10 +105,10 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     let signing: Signing | null = null;
     try {
       // DNS rebinding: a page on evil.example that re-resolves to 127.0.0.1 still sends its own Host.
-      if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) return send(req, res, agentError(403, 'HOST_NOT_ALLOWED'));
+      if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) return send(req, res, agentError('HOST_NOT_ALLOWED'));
       const target = req.url ?? '';
       // Origin-form only: an absolute-form target would name a host of its own (RFC 9112 §3.2.2).
-      if (!target.startsWith('/')) return send(req, res, agentError(400, 'INVALID_REQUEST', 'The request target must be a path.'));
+      if (!target.startsWith('/')) return send(req, res, agentError('INVALID_REQUEST', 'The request target must be a path.'));
       const queryAt = target.indexOf('?');
       const path = queryAt === -1 ? target : target.slice(0, queryAt);
       const search = new URLSearchParams(queryAt === -1 ? '' : target.slice(queryAt + 1));
@@ -119,15 +119,15 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       if (found === null) {
         const allow = AGENT_METHODS.filter((candidate) => router.find(candidate, path) !== null);
         // A CORS preflight (OPTIONS) lands here too: 405, and never an Access-Control-* header.
-        if (allow.length > 0) return send(req, res, { ...agentError(405, 'METHOD_NOT_ALLOWED'), headers: { Allow: allow.join(', ') } });
-        return send(req, res, agentError(404, 'NOT_FOUND'));
+        if (allow.length > 0) return send(req, res, { ...agentError('METHOD_NOT_ALLOWED'), headers: { Allow: allow.join(', ') } });
+        return send(req, res, agentError('ENDPOINT_NOT_FOUND'));
       }
       const route = found.store as AgentRoute;
       routeName = `${route.method} ${route.path}`;
 
       const nonce = req.headers[NONCE_HEADER.toLowerCase()];
       if (nonce !== undefined && (typeof nonce !== 'string' || !NONCE_FORMAT.test(nonce))) {
-        return send(req, res, agentError(400, 'INVALID_REQUEST', `${NONCE_HEADER} must be 16 to 64 base64url characters, sent once.`));
+        return send(req, res, agentError('INVALID_REQUEST', `${NONCE_HEADER} must be 16 to 64 base64url characters, sent once.`));
       }
       const caller = await authenticator.authenticate(req, { method, target, session: route.session === true, readBody: () => readRawBody(req, maxBodyBytes) });
       if (!caller.ok) return send(req, res, caller.reply);
@@ -138,11 +138,11 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       if (!scopes.includes(needed)) {
         // RFC 6750 §3.1: the scope the token lacks.
         const challenge = `Bearer realm="tessera-agent", error="insufficient_scope", scope="${needed}"`;
-        return send(req, res, { ...agentError(403, 'FORBIDDEN'), headers: { 'WWW-Authenticate': challenge } }, signing);
+        return send(req, res, { ...agentError('FORBIDDEN'), headers: { 'WWW-Authenticate': challenge } }, signing);
       }
 
       const query = queryObject(search);
-      if (query === null) return send(req, res, agentError(400, 'INVALID_REQUEST', 'A query parameter is repeated.'), signing);
+      if (query === null) return send(req, res, agentError('INVALID_REQUEST', 'A query parameter is repeated.'), signing);
       let body: unknown;
       if (route.method !== 'GET') {
         // A signed request's body was already read (and hashed) to authenticate it.
@@ -158,7 +158,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       send(req, res, await route.handler({ manager: options.manager, machineFingerprint: options.machineFingerprint, params, query, body, scopes }), signing);
     } catch (error) {
       log(`tessera-agent: ${routeName} failed: ${describeError(error)}`);
-      send(req, res, agentError(500, 'INTERNAL_ERROR'), signing);
+      send(req, res, agentError('INTERNAL_ERROR'), signing);
     }
   }
 

@@ -7,10 +7,11 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import type { FailureCode } from '../contract/codes.js';
+import { exitCodeFor } from '../contract/failures.js';
 import { messageFor } from '../contract/messages.js';
 import type { LicensingRuntime, OpenLicensing } from '../licensing/runtime.types.js';
 import type { SecretStore } from '../vault/secret-store.js';
-import { EXIT, maskSecret, printFailure, printJson, UsageError, type Io } from './output.js';
+import { maskSecret, printFailure, printJson, UsageError, type Io } from './output.js';
 
 /** What `runCli` hands to every command besides its arguments and I/O. */
 export interface CliContext {
@@ -77,21 +78,13 @@ export function resolveContext(overrides: Partial<CliContext> = {}): CliContext 
   };
 }
 
-/** Codes meaning "the licensing server could not be asked now": worth retrying later as is. */
-const UNREACHABLE_CODES: ReadonlySet<FailureCode> = new Set(['ISSUER_UNREACHABLE', 'ISSUER_RATE_LIMITED', 'OFFLINE_DEACTIVATION_UNAVAILABLE']);
-
-/** The exit code for a failure: 3 when the licensing server could not be asked, else 1. */
-export function exitCodeFor(code: FailureCode): number {
-  return UNREACHABLE_CODES.has(code) ? EXIT.unreachable : EXIT.refused;
-}
-
 /**
  * Prints an expected failure (`{"ok":false,code,message}` with --json; title, message, next
- * step and code for people) and returns its exit code.
+ * step and code for people) and returns its exit code from the failure table (`failures.ts`).
  */
-export function reportFailure(io: Io, failure: { readonly code: FailureCode; readonly message: string }, json: boolean): number {
-  // Configuration failures also name the file or field at fault.
-  const detail = 'detail' in failure && typeof failure.detail === 'string' ? failure.detail : undefined;
+export function reportFailure(io: Io, failure: { readonly code: FailureCode; readonly message: string; readonly detail?: string | undefined }, json: boolean): number {
+  // Configuration failures also name the file or field at fault; TLS failures, the certificate.
+  const detail = typeof failure.detail === 'string' ? failure.detail : undefined;
   if (json) {
     printJson(io, { ok: false, code: failure.code, message: failure.message, ...(detail === undefined ? {} : { detail }) });
   } else {

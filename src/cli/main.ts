@@ -1,4 +1,4 @@
-import { redacting, resolveContext, type CliContext } from './licensing-context.js';
+import { redacting, reportFailure, resolveContext, type CliContext } from './licensing-context.js';
 import { EXIT, UsageError, type Io } from './output.js';
 
 export const MAIN_HELP = `Usage: tessera <command> [options]
@@ -18,11 +18,12 @@ Commands:
   serve                start the local agent (HTTP API on 127.0.0.1) for the web console
   verify FILE|FOLDER   verify a license or machine file offline (signature, decryption, claims)
   fingerprint          print this machine's fingerprint and components
+  doctor               check the keychain, data folder, state, network, TLS and clock, with fixes
   start                what "npm start" runs: the embedded local issuer with demo license keys
 
 Run "tessera <command> --help" for a command's options. Every command accepts --json.
 Exit status: 0 success or licensed, 1 refused or not licensed, 2 usage error,
-3 the licensing server could not be reached.
+3 the licensing server could not be reached or kept failing.
 `;
 
 type Command = (argv: readonly string[], io: Io, context: CliContext) => Promise<number>;
@@ -43,6 +44,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   serve: async () => (await import('./serve.command.js')).serveCommand,
   verify: async () => (await import('./verify.command.js')).verifyCommand,
   fingerprint: async () => (await import('./fingerprint.command.js')).fingerprintCommand,
+  doctor: async () => (await import('./doctor.command.js')).doctorCommand,
   start: async () => (await import('./start.command.js')).startCommand,
 };
 
@@ -63,8 +65,8 @@ export async function runCli(argv: readonly string[], raw: Io, context: Partial<
     io.stderr(`tessera: unknown command "${name.slice(0, 40)}"\n\n${MAIN_HELP}`);
     return EXIT.usage;
   }
-  const command = await load();
   try {
+    const command = await load();
     return await command(rest, io, resolveContext(context));
   } catch (error) {
     // parseArgs reports unknown or malformed options with ERR_PARSE_ARGS_* codes.
@@ -73,8 +75,27 @@ export async function runCli(argv: readonly string[], raw: Io, context: Partial<
       io.stderr(`tessera ${name}: ${(error as Error).message}\nRun "tessera ${name} --help" for usage.\n`);
       return EXIT.usage;
     }
-    throw error;
+    return reportUnexpected(io, error, rest.includes('--json'));
   }
+}
+
+/**
+ * What escaped a command. A file-system error (read-only or full disk, a file where a folder
+ * should be) is a failure code with its next step, exit 1; anything else is a bug: one short
+ * "internal error" report, and the stack only with TESSERA_DEBUG=1 (an error's message may
+ * carry what a caller put in it, a license key included).
+ */
+async function reportUnexpected(io: Io, error: unknown, json: boolean): Promise<number> {
+  const [{ errnoOf, fsFailureCode }, { fail }] = await Promise.all([import('../platform/fs-failure.js'), import('../contract/messages.js')]);
+  const code = fsFailureCode(error);
+  if (code !== null) {
+    const { syscall, path } = error as { syscall?: unknown; path?: unknown };
+    const where = [syscall, path].filter((part) => typeof part === 'string').join(' ');
+    return reportFailure(io, { ...fail(code), detail: `${errnoOf(error) ?? code}${where === '' ? '' : ` (${where})`}` }, json);
+  }
+  const exit = reportFailure(io, { ...fail('INTERNAL_ERROR'), detail: error instanceof Error ? error.name : typeof error }, json);
+  if (io.env.TESSERA_DEBUG === '1') io.stderr(`${error instanceof Error ? (error.stack ?? String(error)) : String(error)}\n`);
+  return exit;
 }
 
 /** The process's own I/O. */

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import type { BulkOutcome, Seat, SeatCredentials } from '../licensing/manager.types.js';
+import { exitCodeFor } from '../contract/failures.js';
 import { fail } from '../contract/messages.js';
 import {
   COMMON_OPTIONS,
-  exitCodeFor,
   positiveInteger,
   readSecret,
   redacting,

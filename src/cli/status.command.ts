@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import type { Result } from '../contract/codes.js';
+import { exitCodeFor } from '../contract/failures.js';
 import { messageFor } from '../contract/messages.js';
 import type { LicenseFacts, StatusReport } from '../licensing/manager.types.js';
-import { COMMON_OPTIONS, exitCodeFor, reportFailure, withLicensing, type CliContext } from './licensing-context.js';
+import { COMMON_OPTIONS, reportFailure, withLicensing, type CliContext } from './licensing-context.js';
 import { EXIT, printFailure, printJson, UsageError, type Io } from './output.js';
 
 export const STATUS_HELP = `Usage: tessera status [--offline] [--config FILE] [--json]

@@ -144,6 +144,33 @@ export const TRUST_CODES = [
 ] as const;
 export type TrustCode = (typeof TRUST_CODES)[number];
 
+/**
+ * Failures of the local agent's own HTTP layer (`src/agent/`), answered before any licensing
+ * code runs, and an unexpected internal error. `ENDPOINT_NOT_FOUND` is a path the agent does
+ * not serve; Keygen's `NOT_FOUND` is a license key the licensing server does not know.
+ */
+export const AGENT_CODES = [
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'HOST_NOT_ALLOWED',
+  'ENDPOINT_NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'INVALID_REQUEST',
+  'INVALID_ID',
+  'LICENSE_ID_MISMATCH',
+  'MACHINE_MISMATCH',
+  'INTERNAL_ERROR',
+  'CROSS_ORIGIN_REQUEST',
+  'CONSOLE_SESSION_UNBOUND',
+  'SIGNATURE_INVALID',
+  'SIGNATURE_EXPIRED',
+  'SIGNATURE_REPLAYED',
+  'TOO_MANY_SIGNED_REQUESTS',
+] as const;
+export type AgentCode = (typeof AGENT_CODES)[number];
+
 export const FAILURE_CODES = [
   ...LICENSE_FILE_CODES,
   ...RESPONSE_SIGNATURE_CODES,
@@ -156,6 +183,7 @@ export const FAILURE_CODES = [
   ...CLIENT_CODES,
   ...LOCAL_CODES,
   ...TRUST_CODES,
+  ...AGENT_CODES,
 ] as const;
 export type FailureCode = (typeof FAILURE_CODES)[number];
 

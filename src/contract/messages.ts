@@ -611,6 +611,96 @@ export const MESSAGES = {
     message: 'A secure (TLS) connection to the licensing server could not be set up.',
     action: 'Check the proxy in use (HTTPS_PROXY) and your network, then try again.',
   },
+  UNAUTHORIZED: {
+    title: 'Agent token required',
+    message: 'A valid bearer token is required (Authorization: Bearer <token>; see the agent token file).',
+    action: 'Send the token kept in the agent token file (agent/token in the data folder) as "Authorization: Bearer <token>".',
+  },
+  FORBIDDEN: {
+    title: 'Not allowed with this token',
+    message: 'This token does not have the scope this request needs.',
+    action: 'Use a token with the scope named in the WWW-Authenticate header of the answer.',
+  },
+  HOST_NOT_ALLOWED: {
+    title: 'Host not allowed',
+    message: 'The agent answers only requests addressed to 127.0.0.1, localhost or [::1] on its own port.',
+    action: 'Address the agent as http://127.0.0.1:PORT (or localhost, [::1]) directly, not through another name.',
+  },
+  ENDPOINT_NOT_FOUND: {
+    title: 'No such endpoint',
+    message: 'There is no such endpoint.',
+    action: 'Check the path against the agent API in the README (GET /v1/license, GET /v1/licenses, …).',
+  },
+  METHOD_NOT_ALLOWED: {
+    title: 'Method not allowed',
+    message: 'This endpoint does not accept this method (see the Allow header).',
+    action: 'Use one of the methods the Allow header lists.',
+  },
+  PAYLOAD_TOO_LARGE: {
+    title: 'Request too large',
+    message: 'The request body is larger than the agent accepts.',
+    action: 'Send the license file itself (1 MiB at most), not an archive.',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    title: 'Body must be JSON',
+    message: 'Request bodies must be JSON (Content-Type: application/json).',
+    action: 'Send the body as JSON with "Content-Type: application/json".',
+  },
+  INVALID_REQUEST: {
+    title: 'Request not valid',
+    message: 'The request is not valid.',
+    action: 'Check the request against the agent API in the README; the answer names the field at fault.',
+  },
+  INVALID_ID: {
+    title: 'Not a license id',
+    message: 'The license id must be a UUID.',
+    action: 'Use the id that GET /v1/licenses lists.',
+  },
+  LICENSE_ID_MISMATCH: {
+    title: 'License file for another id',
+    message: 'The certificate is for a different license than the id in the path.',
+    action: "Send the certificate to the path of its own license's id, or use POST /v1/licenses.",
+  },
+  MACHINE_MISMATCH: {
+    title: 'Not this machine',
+    message: 'The confirming machine fingerprint is not the fingerprint of this machine.',
+    action: 'Confirm with this machine\'s fingerprint ("tessera fingerprint" prints it).',
+  },
+  INTERNAL_ERROR: {
+    title: 'Internal error',
+    message: 'Tessera failed unexpectedly.',
+    action: 'Try again; if it happens again, run the command with TESSERA_DEBUG=1 (or see the agent\'s log) and report what it shows to your vendor.',
+  },
+  CROSS_ORIGIN_REQUEST: {
+    title: 'Request from another page',
+    message: "The console's operations accept only requests from the console's own page (Sec-Fetch-Site: same-origin, or an Origin equal to the console's).",
+    action: 'Use the console in its own browser tab; scripts use the agent token instead of the console session.',
+  },
+  CONSOLE_SESSION_UNBOUND: {
+    title: 'Session of another tab',
+    message: 'This console session belongs to another browser tab: each tab signs in with its own login link.',
+    action: 'Run "tessera serve --ui" again for a new link, or mint one with POST /v1/console/login-links.',
+  },
+  SIGNATURE_INVALID: {
+    title: 'Signed request refused',
+    message: 'The Tessera-HMAC signature does not hold for this token id, method, request target, time, nonce and body.',
+    action: "Sign the exact request sent, with the token kept in the agent token file (see the README's example).",
+  },
+  SIGNATURE_EXPIRED: {
+    title: 'Signed request too old',
+    message: "The signed request's time (ts) is more than five minutes away from the agent's clock.",
+    action: "Check this machine's clock, then sign the request again with the current time.",
+  },
+  SIGNATURE_REPLAYED: {
+    title: 'Signed request replayed',
+    message: 'This signed request was already received.',
+    action: 'Sign each request with a new random nonce.',
+  },
+  TOO_MANY_SIGNED_REQUESTS: {
+    title: 'Too many signed requests',
+    message: 'The agent is remembering too many recent signed requests to accept another now.',
+    action: 'Try again in a minute.',
+  },
 } as const satisfies Record<FailureCode, CodeMessage>;
 
 /** The user-facing message for a code. */

@@ -45,6 +45,7 @@ export const OPERATION_SCHEMAS = {
   'seats:deactivate': z.strictObject({ access: seatAccess, ids: z.array(idSchema).min(1).max(MAX_SEATS_PER_REQUEST) }),
   'settings:get': nothing,
   'settings:diagnostics': nothing,
+  'settings:doctor': nothing,
 } satisfies { readonly [N in OperationName]: z.ZodType<OperationInput<N>, unknown> };
 
 /**

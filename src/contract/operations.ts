@@ -7,6 +7,7 @@
  * The run-time input schemas live beside it in `operation-schemas.ts`, for the Node side.
  */
 import type { FailureCode, Result } from './codes.js';
+import type { DoctorReport } from './doctor.js';
 import type { BulkOutcome, InstalledLicense, Paged, Seat, StatusReport } from '../licensing/manager.types.js';
 
 /** The permission an operation needs from a web console session or an agent token. */
@@ -62,6 +63,8 @@ export interface OperationMap {
   'seats:deactivate': { input: { readonly access: SeatAccess; readonly ids: readonly string[] }; value: BulkOutcome };
   'settings:get': { input: Record<string, never>; value: SettingsView };
   'settings:diagnostics': { input: Record<string, never>; value: { readonly text: string } };
+  /** The checks of `tessera doctor`: keychain, data folder, state, network, TLS, clock, configuration. */
+  'settings:doctor': { input: Record<string, never>; value: DoctorReport };
 }
 
 export type OperationName = keyof OperationMap;
@@ -97,6 +100,7 @@ export const OPERATIONS: { readonly [N in OperationName]: OperationSpec<N> } = {
   'seats:deactivate': { domain: 'seats', verb: 'deactivate', args: ['access', 'ids'], scope: 'licensing:delete', servedBy: 'core' },
   'settings:get': { domain: 'settings', verb: 'get', args: [], scope: 'licensing:read', servedBy: 'core' },
   'settings:diagnostics': { domain: 'settings', verb: 'diagnostics', args: [], scope: 'licensing:read', servedBy: 'core' },
+  'settings:doctor': { domain: 'settings', verb: 'doctor', args: [], scope: 'licensing:read', servedBy: 'core' },
 };
 
 export const OPERATION_NAMES = Object.keys(OPERATIONS) as OperationName[];
@@ -136,7 +140,7 @@ export interface TesseraBridge {
   readonly files: { chooseFile: Verb<'files:choose'>; import: Verb<'files:import'> };
   readonly licenses: { list: Verb<'licenses:list'>; remove: Verb<'licenses:remove'> };
   readonly seats: { list: Verb<'seats:list'>; deactivate: Verb<'seats:deactivate'> };
-  readonly settings: { get: Verb<'settings:get'>; diagnostics: Verb<'settings:diagnostics'> };
+  readonly settings: { get: Verb<'settings:get'>; diagnostics: Verb<'settings:diagnostics'>; doctor: Verb<'settings:doctor'> };
 }
 
 /** Sends one operation over a transport (IPC invoke, HTTP POST) and resolves to its result. */

@@ -2,13 +2,17 @@
  * The Keygen API client (`KeygenClient`). Every response is verified against the pinned key
  * (`Keygen-Signature`, `Digest`, `Date`, our own request target and host) before its status or
  * body is looked at; only a 429 may come unsigned (Keygen's rate limiter answers before the
- * controllers: protocol §2.4), and nothing in it is trusted but `Retry-After`. Validations send
- * a random nonce and require it, and every scope key, back in the signed body (protocol §3.2 step 5).
+ * controllers: protocol §2.4), and nothing in it is trusted but `Retry-After`. Any other unsigned
+ * answer came from something else (a gateway, a captive portal, a cut-off connection) and is
+ * `ISSUER_ANSWER_UNVERIFIABLE`, as good as no answer; one whose signature does not hold is refused
+ * with that signature's code. Validations send a random nonce and require it, and every scope
+ * key, back in the signed body (protocol §3.2 step 5).
  */
 import { randomInt } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseErrorDocument, parseListDocument, parseResourceDocument, parseValidationDocument } from './documents.js';
 import { KEYGEN_ERROR_CODES, type FailureCode, type KeygenErrorCode, type Result } from '../contract/codes.js';
+import { isTransient } from '../contract/failures.js';
 import { fail } from '../contract/messages.js';
 import type { VendorConfig } from '../config/vendor-config.types.js';
 import { parsePublicKey } from '../license-file/public-key.js';
@@ -26,7 +30,7 @@ import type {
   ValidationScope,
 } from './client.types.js';
 import { verifyResponse } from './response-signature.js';
-import { createNodeTransport, type Transport, type TransportRequest, type TransportResponse } from './transport.js';
+import { createNodeTransport, type Transport, type TransportFailure, type TransportRequest, type TransportResponse } from './transport.js';
 import type { Environment } from './proxy.js';
 
 /** How to build a client. */
@@ -36,7 +40,7 @@ export interface KeygenClientOptions {
   readonly now?: () => number;
   /** Per-request deadline; default 10 s. */
   readonly timeoutMs?: number;
-  /** Extra attempts for idempotent calls on network errors, 5xx and 429; default 2. */
+  /** Extra attempts for idempotent calls on transient failures (network errors, unverifiable answers, 5xx, 429); default 2. */
   readonly retries?: number;
   /** Default: node:http(s) with proxies from `env`. */
   readonly transport?: Transport;
@@ -128,42 +132,43 @@ export function createKeygenClient(options: KeygenClientOptions): KeygenClient {
     // One URL object: its `pathname + search` is both what the transport sends and what the signature is checked against.
     const url = new URL(`${base}/${segments.join('/')}${query === '' ? '' : `?${query}`}`);
 
+    // Retries follow the failure table: only transient failures (no connection, an answer that
+    // cannot be verified, a signed 5xx, the rate limiter) are asked again, and only when safe to repeat.
     for (let attempt = 0; ; attempt += 1) {
-      const mayRetry = call.idempotent && attempt < retries;
       const sent = await transport.send({ method: call.method, url, headers, body, timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES });
-      if (!sent.ok) {
-        if (sent.reason === 'too-large') return fail('RESPONSE_MALFORMED');
-        if (mayRetry) {
-          await sleep(backoff(attempt));
-          continue;
-        }
-        return fail('ISSUER_UNREACHABLE');
-      }
-      const response = sent.response;
-      if (response.status === 429) {
-        const wait = retryAfterMs(response.headers['retry-after'], now()) ?? backoff(attempt);
-        if (mayRetry && wait <= MAX_RETRY_AFTER_MS) {
-          await sleep(wait);
-          continue;
-        }
-        return fail('ISSUER_RATE_LIMITED');
-      }
-      // A nonced success is checked for freshness by its nonce; everything else by its date.
-      const nonceDecides = call.nonced === true && response.status >= 200 && response.status <= 299;
-      const verified = verifyResponse(response, { method: call.method, url }, { publicKey: pinned.value, now: now(), keyId, ...(nonceDecides ? { maxClockSkewMs: Number.POSITIVE_INFINITY } : {}) });
-      if (!verified.ok) return verified;
-      const answer = signedAnswer(call.method, url, response);
-      if (response.status >= 500 && response.status <= 599) {
-        if (mayRetry) {
-          await sleep(backoff(attempt));
-          continue;
-        }
-        return withDetail('ISSUER_ERROR', errorDetail(parseJson(response.body)));
-      }
-      const interpreted = interpret(call, response);
-      if (!interpreted.ok) return answer === null ? interpreted : ({ ...interpreted, answer } satisfies ClientFailure);
-      return { ok: true, value: { document: interpreted.value, answer, date: verified.value.date } };
+      const answer = sent.ok ? judge(call, url, sent.response) : { result: transportFailure(sent) };
+      const { result } = answer;
+      if (result.ok || !call.idempotent || attempt >= retries || !isTransient(result.code)) return result;
+      const wait = answer.retryAfterMs ?? backoff(attempt);
+      // A server asking for a longer pause than the bound is not waited for.
+      if (wait > MAX_RETRY_AFTER_MS) return result;
+      await sleep(wait);
     }
+  }
+
+  /**
+   * What one complete response means. Only the rate limiter's 429 may come unsigned (protocol
+   * §2.4); any other answer without a signature came from something other than the licensing
+   * server (a gateway, a captive portal) and says nothing: ISSUER_ANSWER_UNVERIFIABLE. An answer
+   * that carries a signature must verify (forged or altered ones fail with their own code).
+   */
+  function judge(call: Call, url: URL, response: TransportResponse): { readonly result: Result<Exchanged> | ClientFailure; readonly retryAfterMs?: number } {
+    if (response.status === 429) {
+      const retryAfter = retryAfterMs(response.headers['retry-after'], now());
+      return { result: fail('ISSUER_RATE_LIMITED'), ...(retryAfter === null ? {} : { retryAfterMs: retryAfter }) };
+    }
+    if ((response.headers['keygen-signature'] ?? '').trim() === '') return { result: withDetail('ISSUER_ANSWER_UNVERIFIABLE', describeUnsigned(response)) };
+    if (!pinned.ok) return { result: pinned };
+    // A nonced success is checked for freshness by its nonce; everything else by its date.
+    const nonceDecides = call.nonced === true && response.status >= 200 && response.status <= 299;
+    const verified = verifyResponse(response, { method: call.method, url }, { publicKey: pinned.value, now: now(), keyId, ...(nonceDecides ? { maxClockSkewMs: Number.POSITIVE_INFINITY } : {}) });
+    if (!verified.ok) return { result: verified };
+    if (response.status >= 500 && response.status <= 599) return { result: withDetail('ISSUER_ERROR', errorDetail(parseJson(response.body))) };
+    const answer = signedAnswer(call.method, url, response);
+    const interpreted = interpret(call, response);
+    // A refusal the server signed is kept whole, so that it can be remembered as evidence.
+    if (!interpreted.ok) return { result: answer === null ? interpreted : ({ ...interpreted, answer } satisfies ClientFailure) };
+    return { result: { ok: true, value: { document: interpreted.value, answer, date: verified.value.date } } };
   }
 
   /** `validate-key` and `validate` share the nonce and scope checks. */
@@ -272,7 +277,7 @@ export function createKeygenClient(options: KeygenClientOptions): KeygenClient {
 }
 
 /** `${apiUrl}/v1/accounts/${account}`, or null when the configuration cannot name an account safely. */
-function baseUrl(config: VendorConfig): string | null {
+export function baseUrl(config: VendorConfig): string | null {
   let api: URL;
   try {
     api = new URL(config.apiUrl);
@@ -339,6 +344,45 @@ function interpret(call: Call, response: TransportResponse): Result<unknown> {
   else if (status === 422 && call.checkIn === true) code = 'CHECK_IN_NOT_REQUIRED';
   else code = 'REQUEST_REFUSED';
   return withDetail(code, errorDetail(document));
+}
+
+/** The failure for a request that got no complete answer: no connection, a cut-off answer, or TLS. */
+function transportFailure(sent: { readonly reason: TransportFailure; readonly detail?: string }): ClientFailure {
+  const detail = sent.detail ?? null;
+  switch (sent.reason) {
+    case 'unreachable':
+    case 'timeout':
+      return fail('ISSUER_UNREACHABLE');
+    case 'too-large':
+      return fail('RESPONSE_MALFORMED');
+    case 'cut-off':
+      return withDetail('ISSUER_ANSWER_UNVERIFIABLE', `a cut-off reply${detail === null ? '' : ` (${detail})`}`);
+    case 'tls-untrusted':
+      return withDetail('TLS_CERTIFICATE_UNTRUSTED', detail);
+    case 'tls-name-mismatch':
+      return withDetail('TLS_CERTIFICATE_NAME_MISMATCH', detail);
+    case 'tls-expired':
+      return withDetail('TLS_CERTIFICATE_EXPIRED', detail);
+    case 'tls-handshake':
+      return withDetail('TLS_HANDSHAKE_FAILED', detail);
+  }
+}
+
+/** Statuses that gateways and load balancers answer with when the server behind them fails. */
+const GATEWAY_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
+
+/** What came back instead of a signed answer, in a few words: "HTTP 502 from a gateway", "an HTML page (HTTP 200)". */
+export function describeUnsigned(response: TransportResponse): string {
+  const { status, body } = response;
+  if (GATEWAY_STATUSES.has(status)) return `HTTP ${status} from a gateway`;
+  if (status >= 300 && status <= 399) return `a redirect (HTTP ${status}), as captive portals send`;
+  const head = Buffer.from(body.subarray(0, 512)).toString('latin1');
+  if (/text\/html/i.test(response.headers['content-type'] ?? '') || /^\s*<(!doctype\s+html|html|head|body)\b/i.test(head)) {
+    return `an HTML page (HTTP ${status}), as captive portals send`;
+  }
+  if (body.length === 0) return `an empty reply (HTTP ${status})`;
+  if (parseJson(body) === undefined) return `a truncated or non-JSON reply (HTTP ${status})`;
+  return `an unsigned reply (HTTP ${status})`;
 }
 
 function withDetail(code: FailureCode, detail: string | null): ClientFailure {

@@ -28,11 +28,32 @@ export type ProxyRoute =
  * `::1`) always go direct: a proxy cannot reach this machine's own services on its behalf.
  */
 export function proxyRoute(target: URL, env: Environment): ProxyRoute {
-  const https = target.protocol === 'https:';
-  const configured = firstSet(env, https ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY']);
-  if (configured === undefined) return { kind: 'direct' };
-  if (isLoopback(target) || bypassesProxy(target, firstSet(env, ['no_proxy', 'NO_PROXY']))) return { kind: 'direct' };
-  return parseProxy(configured);
+  const configured = proxyVariable(target, env);
+  if (configured === null) return { kind: 'direct' };
+  if (isLoopback(target) || bypassesProxy(target, noProxyVariable(env)?.value)) return { kind: 'direct' };
+  return parseProxy(configured.value);
+}
+
+/** The proxy variable that applies to `target`'s scheme, and its value (which may hold a password), or null. */
+export function proxyVariable(target: URL, env: Environment): { readonly name: string; readonly value: string } | null {
+  return firstSet(env, target.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY']);
+}
+
+/** `no_proxy` (or `NO_PROXY`) and its value, or null. */
+export function noProxyVariable(env: Environment): { readonly name: string; readonly value: string } | null {
+  return firstSet(env, ['no_proxy', 'NO_PROXY']);
+}
+
+/** A proxy setting fit to show: `http://user:•••@host:port`, its password hidden; null when it is not a URL. */
+export function maskProxyPassword(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+  } catch {
+    return null;
+  }
+  const user = url.username === '' && url.password === '' ? '' : `${url.username}${url.password === '' ? '' : ':•••'}@`;
+  return `${url.protocol}//${user}${url.host}`;
 }
 
 /** Whether `no_proxy` exempts `target` (curl semantics, plus optional `:port` on entries). */
@@ -66,12 +87,12 @@ export function isLoopback(target: URL): boolean {
   return false;
 }
 
-function firstSet(env: Environment, names: readonly string[]): string | undefined {
+function firstSet(env: Environment, names: readonly string[]): { readonly name: string; readonly value: string } | null {
   for (const name of names) {
     const value = env[name]?.trim();
-    if (value !== undefined && value !== '') return value;
+    if (value !== undefined && value !== '') return { name, value };
   }
-  return undefined;
+  return null;
 }
 
 /** `host:port` or `http://[user:pass@]host[:port][/]`; a value without a scheme is http, as in curl. */

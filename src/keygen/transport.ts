@@ -3,13 +3,15 @@
  * the request target written on the wire is exactly `url.pathname + url.search`, the string the
  * response signature is checked against (fetch may re-encode it). One deadline covers connect,
  * proxy tunnel, request and the whole response; bodies are capped; proxies come from the
- * environment (`proxy.ts`). Redirects are never followed.
+ * environment (`proxy.ts`). Redirects are never followed. A TLS failure says what failed
+ * (`tls-failure.ts`), and an answer cut off mid-body is told apart from no answer at all.
  */
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import type * as Https from 'node:https';
 import { isIP, type Socket } from 'node:net';
 import type * as Tls from 'node:tls';
 import { proxyRoute, type Environment } from './proxy.js';
+import { classifyTlsError, summarizeCertificate, tlsFailureDetail, type CertificateSummary, type TlsFailureReason } from './tls-failure.js';
 
 /** One request, fully described. */
 export interface TransportRequest {
@@ -31,10 +33,21 @@ export interface TransportResponse {
   readonly body: Uint8Array;
 }
 
-/** Why no response came back: no connection, the deadline passed, or the body was over the cap. */
-export type TransportFailure = 'unreachable' | 'timeout' | 'too-large';
+/**
+ * Why no complete response came back: no connection, the deadline passed, the body was over
+ * the cap, the answer started but the connection ended before its body did (`cut-off`), or TLS
+ * failed (an untrusted certificate, one for another name, an expired one, or the handshake).
+ */
+export type TransportFailure = 'unreachable' | 'timeout' | 'too-large' | 'cut-off' | TlsFailureReason;
 
-export type TransportResult = { readonly ok: true; readonly response: TransportResponse } | { readonly ok: false; readonly reason: TransportFailure };
+export type TransportResult =
+  | { readonly ok: true; readonly response: TransportResponse }
+  | {
+      readonly ok: false;
+      readonly reason: TransportFailure;
+      /** What was seen: the certificate presented (TLS failures), the status of a cut-off answer. Never a secret. */
+      readonly detail?: string;
+    };
 
 /** Sends one request. Never rejects for network conditions: they are `TransportFailure`s. */
 export interface Transport {
@@ -45,12 +58,18 @@ export interface Transport {
 export interface NodeTransportOptions {
   /** Where proxy variables are read; default `process.env`. */
   readonly env?: Environment;
+  /**
+   * Root certificates (PEM) to trust instead of the system's, for tests with their own
+   * authority. People add a root with NODE_EXTRA_CA_CERTS instead, which keeps the system's.
+   */
+  readonly ca?: readonly string[];
 }
 
 /** The real transport: node:http(s), with `HTTP(S)_PROXY` / `NO_PROXY` from `env`. */
 export function createNodeTransport(options: NodeTransportOptions = {}): Transport {
   const env = options.env ?? process.env;
-  return { send: (request) => send(request, env) };
+  const ca = options.ca === undefined ? {} : { ca: [...options.ca] };
+  return { send: (request) => send(request, env, ca) };
 }
 
 /** TLS, loaded on the first https request only: a plain-http exchange (the local issuer) never pays for it. */
@@ -64,7 +83,7 @@ function loadSecure(): Promise<Secure> {
   return secure;
 }
 
-async function send(request: TransportRequest, env: Environment): Promise<TransportResult> {
+async function send(request: TransportRequest, env: Environment, ca: { readonly ca?: string[] }): Promise<TransportResult> {
   const { httpsRequest, tlsConnect } = request.url.protocol === 'https:' ? await loadSecure() : NO_TLS;
   return new Promise<TransportResult>((resolve) => {
     const abort = new AbortController();
@@ -81,6 +100,21 @@ async function send(request: TransportRequest, env: Environment): Promise<Transp
     };
     const failed = (reason: TransportFailure) => (): void => finish({ ok: false, reason });
     const timer = setTimeout(failed('timeout'), request.timeoutMs);
+    /** The certificate the server presented, seen before Node checks it (and, on failure, destroys the socket). */
+    let presented: CertificateSummary | null = null;
+    const watchHandshake = (socket: Socket): void => {
+      // 'secure' fires when the handshake completes, before verification; only the certificate
+      // is read here, and nothing has been sent yet.
+      socket.prependOnceListener('secure', () => {
+        presented = summarizeCertificate((socket as Tls.TLSSocket).getPeerCertificate?.());
+      });
+    };
+    /** A connection error: a TLS failure with what the certificate said, else unreachable. */
+    const connectionFailed = (error: unknown): void => {
+      const tls = classifyTlsError(error);
+      if (tls === null) finish({ ok: false, reason: 'unreachable' });
+      else finish({ ok: false, reason: tls, detail: tlsFailureDetail(tls, error, presented, url.hostname) });
+    };
 
     const route = proxyRoute(request.url, env);
     const url = request.url;
@@ -89,9 +123,10 @@ async function send(request: TransportRequest, env: Environment): Promise<Transp
     const target = url.pathname + url.search;
     const common = { method: request.method, signal: abort.signal, headers: { ...request.headers } };
 
-    const attach = (outgoing: ClientRequest): void => {
+    const attach = (outgoing: ClientRequest, handshake: boolean): void => {
       // `on`, not `once`: a late second error (after an abort) must not become an uncaught exception.
-      outgoing.on('error', failed('unreachable'));
+      outgoing.on('error', connectionFailed);
+      if (handshake) outgoing.once('socket', watchHandshake);
       outgoing.once('response', (response) => readResponse(response, request.maxResponseBytes, finish));
       outgoing.end(request.body ?? undefined);
     };
@@ -102,7 +137,7 @@ async function send(request: TransportRequest, env: Environment): Promise<Transp
     }
     if (route.kind === 'direct') {
       const make = url.protocol === 'https:' ? httpsRequest : httpRequest;
-      attach(make({ ...common, hostname, port, path: target, agent: false }));
+      attach(make({ ...common, ...ca, hostname, port, path: target, agent: false }), url.protocol === 'https:');
       return;
     }
     const proxyHeaders: Record<string, string> = route.authorization === null ? {} : { 'Proxy-Authorization': route.authorization };
@@ -112,7 +147,7 @@ async function send(request: TransportRequest, env: Environment): Promise<Transp
       // RFC 9112 §3.2.2: absolute-form to a proxy; the origin server still sees (and signs) the path.
       const absolute = `${url.protocol}//${url.host}${target}`;
       const headers = { ...common.headers, Host: url.host, ...proxyHeaders };
-      attach(httpRequest({ ...common, headers, hostname: proxyHost, port: proxyPort, path: absolute, agent: false }));
+      attach(httpRequest({ ...common, headers, hostname: proxyHost, port: proxyPort, path: absolute, agent: false }), false);
       return;
     }
     // RFC 9110 §9.3.6: CONNECT host:port, then TLS to the origin through the tunnel. The proxy
@@ -137,10 +172,11 @@ async function send(request: TransportRequest, env: Environment): Promise<Transp
         failed('unreachable')();
         return;
       }
-      const tls = tlsConnect({ socket, host: hostname, ...(isIP(hostname) === 0 ? { servername: hostname } : {}) });
+      const tls = tlsConnect({ socket, host: hostname, ...ca, ...(isIP(hostname) === 0 ? { servername: hostname } : {}) });
       sockets.push(tls);
-      tls.on('error', failed('unreachable'));
-      attach(httpsRequest({ ...common, hostname, port, path: target, createConnection: () => tls }));
+      watchHandshake(tls);
+      tls.on('error', connectionFailed);
+      attach(httpsRequest({ ...common, hostname, port, path: target, createConnection: () => tls }), false);
     });
     tunnel.end();
   });
@@ -173,9 +209,11 @@ function readResponse(response: IncomingMessage, maxBytes: number, finish: (resu
   response.once('end', () => {
     finish({ ok: true, response: { status: response.statusCode ?? 0, headers: joinHeaders(response.rawHeaders), body: Buffer.concat(chunks) } });
   });
-  response.on('error', () => finish({ ok: false, reason: 'unreachable' }));
+  // The status line and headers came, then the connection ended before the body did.
+  const cutOff = (): void => finish({ ok: false, reason: 'cut-off', detail: `HTTP ${response.statusCode ?? 0}` });
+  response.on('error', cutOff);
   response.once('close', () => {
-    if (!response.complete) finish({ ok: false, reason: 'unreachable' });
+    if (!response.complete) cutOff();
   });
 }
 

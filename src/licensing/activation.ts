@@ -6,7 +6,7 @@
  * crash at any instant leaves no seat without a local record, and never a licensed machine
  * without a seat.
  */
-import type { FailureCode, Result } from '../contract/codes.js';
+import type { Result } from '../contract/codes.js';
 import { fail } from '../contract/messages.js';
 import type { ApiResource, Credentials } from '../keygen/client.types.js';
 import type { SecretStore } from '../vault/secret-store.js';
@@ -15,12 +15,10 @@ import { heartbeatOf } from './facts.js';
 import { isSecretShaped, keyRef, ok, type ManagerCore } from './manager-core.js';
 import type { StatusReport } from './manager.types.js';
 import type { PendingActivation } from './state.types.js';
-import { asFailureCode } from './status.js';
+import { asFailureCode, serverSaidNothing } from './status.js';
 
 /** Validation codes after which this machine is activated (protocol §2.2 step 2). */
 const ACTIVATE_CODES: ReadonlySet<string> = new Set(['NO_MACHINE', 'NO_MACHINES', 'FINGERPRINT_SCOPE_MISMATCH']);
-/** Failures after which the server's state is unknown or may change: the pending record stays. */
-const UNSETTLED: ReadonlySet<FailureCode> = new Set(['ISSUER_UNREACHABLE', 'ISSUER_RATE_LIMITED', 'ISSUER_ERROR', 'ISSUER_ANSWER_UNVERIFIABLE', 'TLS_HANDSHAKE_FAILED']);
 /** The secret-store account used to prove, before a seat is taken, that a key can be stored. */
 const PROBE_ACCOUNT = 'probe';
 
@@ -81,7 +79,7 @@ async function finishPending(core: ManagerCore, pending: PendingActivation, fing
     // The crash came before the server answered: it says whether the machine exists.
     const found = await core.client.machine(fingerprint, credentials);
     if (!found.ok) {
-      if (!UNSETTLED.has(found.code)) await journal(core, pending.licenseId, null);
+      if (!serverSaidNothing(found.code)) await journal(core, pending.licenseId, null);
       return;
     }
     machineId = found.value.id;
@@ -91,7 +89,7 @@ async function finishPending(core: ManagerCore, pending: PendingActivation, fing
     core.log(`activation: finished the activation of license ${pending.licenseId} left by an earlier run`);
     return;
   }
-  if (!UNSETTLED.has(installed.code)) await giveUp(core, { ...pending, machineId }, credentials, installed);
+  if (!serverSaidNothing(installed.code)) await giveUp(core, { ...pending, machineId }, credentials, installed);
 }
 
 /** Finishes or releases every activation an earlier run left in flight (best effort, for `activate` and the scheduler). */
@@ -142,13 +140,13 @@ export async function activate(core: ManagerCore, licenseKey: string): Promise<R
   if (recognise) {
     // Valid with this fingerprint in scope: this machine is already activated; recognise it, never activate twice.
     const found = await client.machine(fingerprint, credentials);
-    if (!found.ok) return UNSETTLED.has(found.code) ? found : giveUp(core, pending, credentials, found);
+    if (!found.ok) return serverSaidNothing(found.code) ? found : giveUp(core, pending, credentials, found);
     machineResource = found.value;
     log(`activation: machine ${machineResource.id} already activated for license ${license.id}`);
   } else {
     const created = await client.activate(license.id, { fingerprint, name: hostname, hostname, platform, cores, memory, ...(disk === null ? {} : { disk }) }, credentials);
     // Not sent, or no answer: the seat may exist; the pending record lets the next run find out.
-    if (!created.ok) return UNSETTLED.has(created.code) ? created : giveUp(core, pending, credentials, created);
+    if (!created.ok) return serverSaidNothing(created.code) ? created : giveUp(core, pending, credentials, created);
     machineResource = created.value;
     log(`activation: machine ${machineResource.id} activated for license ${license.id}`);
   }

@@ -5,7 +5,8 @@
  * the installed file (never back in time), then stored: the key first, then the record, in one
  * change that also clears the activation in flight.
  */
-import type { FailureCode, Result } from '../contract/codes.js';
+import type { Result } from '../contract/codes.js';
+import { isTransient } from '../contract/failures.js';
 import { fail } from '../contract/messages.js';
 import type { Credentials } from '../keygen/client.types.js';
 import type { VerifiedLicenseFile } from '../license-file/types.js';
@@ -15,8 +16,6 @@ import { activeReport, keyRef, ok, type ManagerCore } from './manager-core.js';
 import type { StatusReport } from './manager.types.js';
 import type { InstalledRecord } from './state.types.js';
 
-/** Failures after which asking again may work: the server was not reached, or its answer could not be verified. */
-const TRANSIENT: ReadonlySet<FailureCode> = new Set(['ISSUER_UNREACHABLE', 'ISSUER_RATE_LIMITED', 'ISSUER_ERROR', 'ISSUER_ANSWER_UNVERIFIABLE']);
 /** Attempts of one check-out, and the pause before each retry. */
 const ATTEMPTS = 3;
 const RETRY_PAUSE_MS = [500, 2_000];
@@ -37,7 +36,8 @@ export interface CheckoutRequest {
 async function checkOutWithRetries(core: ManagerCore, machineRef: string, credentials: Credentials): Promise<Result<string>> {
   for (let attempt = 1; ; attempt += 1) {
     const certificate = await core.client.checkOutMachine(machineRef, core.checkout, credentials);
-    if (certificate.ok || !TRANSIENT.has(certificate.code) || attempt >= ATTEMPTS) return certificate;
+    // Asking again may work only where the server said nothing (not reached, busy, something else answered).
+    if (certificate.ok || !isTransient(certificate.code) || attempt >= ATTEMPTS) return certificate;
     await core.sleep(RETRY_PAUSE_MS[attempt - 1] ?? 2_000);
   }
 }

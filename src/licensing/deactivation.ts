@@ -9,20 +9,21 @@ import type { Result } from '../contract/codes.js';
 import { fail } from '../contract/messages.js';
 import type { Credentials } from '../keygen/client.types.js';
 import { ok, type ManagerCore } from './manager-core.js';
+import { serverSaidNothing } from './status.js';
 import type { InstalledRecord } from './state.types.js';
 
-/** Failures that leave the seat's fate for later: the server was not reached, or its answer not verified. */
-const UNREACHED = new Set(['ISSUER_UNREACHABLE', 'ISSUER_RATE_LIMITED', 'ISSUER_ERROR', 'ISSUER_ANSWER_UNVERIFIABLE']);
 
 /** Frees the seat of a record marked "deactivating", then removes it; DEACTIVATION_INCOMPLETE while the server cannot be reached. */
 async function finish(core: ManagerCore, record: InstalledRecord): Promise<Result<{ readonly licenseId: string; readonly machineId: string }>> {
   const machineId = record.machineId as string;
-  const key = record.licenseKeyRef === null ? null : await core.secrets.get(record.licenseKeyRef);
-  if (key !== null && !key.ok) return key;
-  const credentials: Credentials | null = key?.value === null || key === null ? null : { kind: 'license-key', key: key.value };
-  if (credentials === null) return fail('LICENSE_KEY_REQUIRED');
+  if (record.licenseKeyRef === null) return fail('LICENSE_KEY_REQUIRED');
+  const key = await core.secrets.get(record.licenseKeyRef);
+  if (!key.ok) return key;
+  if (key.value === null) return fail('LICENSE_KEY_REQUIRED');
+  const credentials: Credentials = { kind: 'license-key', key: key.value };
   const deleted = await core.client.deactivate(machineId, credentials);
-  if (!deleted.ok && UNREACHED.has(deleted.code)) return fail('DEACTIVATION_INCOMPLETE');
+  // The server said nothing (not reached, something else answered): the seat's fate is for the next run.
+  if (!deleted.ok && serverSaidNothing(deleted.code)) return fail('DEACTIVATION_INCOMPLETE');
   // Already gone on the server (404): the seat is free either way.
   if (!deleted.ok && deleted.code !== 'RESOURCE_NOT_FOUND') return deleted;
   const removed = await core.removeLocally(record);

@@ -4,6 +4,7 @@
  * one. Pure: the manager gathers the inputs and these functions decide.
  */
 import { isFailureCode, type FailureCode, type Result } from '../contract/codes.js';
+import { isTransient } from '../contract/failures.js';
 import { messageFor } from '../contract/messages.js';
 import type { ApiResource, ClientFailure, Validation } from '../keygen/client.types.js';
 import type { VerifiedLicenseFile } from '../license-file/types.js';
@@ -19,17 +20,14 @@ export const FILE_EXPIRING_WITHIN_MS = 3 * DAY;
 /** A check-in due sooner than this (or a quarter of its interval, when shorter) is announced. */
 export const CHECK_IN_DUE_WITHIN_MS = DAY;
 
-/** Answers that say nothing about the license: the offline verdict stands meanwhile. */
-const SERVER_SILENT: ReadonlySet<FailureCode> = new Set([
-  'ISSUER_UNREACHABLE',
-  'ISSUER_RATE_LIMITED',
-  'ISSUER_ERROR',
-  'ISSUER_ANSWER_UNVERIFIABLE',
-  'TLS_CERTIFICATE_UNTRUSTED',
-  'TLS_CERTIFICATE_NAME_MISMATCH',
-  'TLS_CERTIFICATE_EXPIRED',
-  'TLS_HANDSHAKE_FAILED',
-]);
+/**
+ * Whether a failure to ask the licensing server says nothing about the license: the server was
+ * not reached, was busy or failing, something else answered, or TLS failed. The offline verdict
+ * stands meanwhile, and an operation in flight may be finished later.
+ */
+export function serverSaidNothing(code: FailureCode): boolean {
+  return isTransient(code) || code.startsWith('TLS_');
+}
 
 const VALID_MESSAGE = 'This machine is licensed.';
 
@@ -83,7 +81,7 @@ export type OnlineAnswer = Result<Validation> & { readonly detail?: string };
  */
 export function mergeOnline(offline: StatusReport, answer: OnlineAnswer, context: { readonly keyHint: string | null; readonly now: number }): StatusReport {
   if (!answer.ok) {
-    if (!SERVER_SILENT.has(answer.code)) return { ...offline, licensed: false, code: answer.code, message: messageOf(answer.code), source: 'online', warnings: [] };
+    if (!serverSaidNothing(answer.code)) return { ...offline, licensed: false, code: answer.code, message: messageOf(answer.code), source: 'online', warnings: [] };
     const failure = answer as ClientFailure;
     if (answer.code === 'ISSUER_UNREACHABLE' || answer.code === 'ISSUER_RATE_LIMITED') return offline;
     const warning: StatusWarning = {

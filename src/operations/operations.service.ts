@@ -10,6 +10,7 @@ import { describeIssues, OPERATION_SCHEMAS } from '../contract/operation-schemas
 import { isOperationName, type OperationInput, type OperationName, type OperationResult, type SeatAccess, type SettingsView } from '../contract/operations.js';
 import type { SeatCredentials } from '../licensing/manager.types.js';
 import type { LicensingRuntime } from '../licensing/runtime.types.js';
+import { runDoctor } from '../doctor/doctor.js';
 import { buildDiagnostics, proxySettings } from './diagnostics.js';
 
 export interface OperationsOptions {
@@ -93,6 +94,7 @@ export function createOperationsService(options: OperationsOptions): OperationsS
       const [report, installed, fingerprint] = await Promise.all([manager.status({ online: false }), manager.installed({ limit: 1000 }), options.fingerprint()]);
       return { ok: true, value: { text: buildDiagnostics({ settings: settings(), report, installed: installed.ok ? installed.value.data : [], fingerprint, now: now() }) } };
     },
+    'settings:doctor': async () => ({ ok: true, value: await runDoctor({ runtime, dataFolder: runtime.dataFolder, env: options.env }) }),
   };
 
   return {

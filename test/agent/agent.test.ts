@@ -9,8 +9,9 @@ import { request, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FailureCode, Result } from '../../src/contract/codes.js';
-import { fail, messageFor } from '../../src/contract/messages.js';
+import { FAILURE_CODES, type FailureCode, type Result } from '../../src/contract/codes.js';
+import { FAILURES } from '../../src/contract/failures.js';
+import { fail, messageFor, MESSAGES } from '../../src/contract/messages.js';
 import type { InstalledLicense, LicenseManager, Paged, StatusReport } from '../../src/licensing/manager.types.js';
 import { AgentStartError, DEFAULT_AGENT_PORT, startAgent, type AgentOptions, type RunningAgent } from '../../src/agent/server.js';
 import { AGENT_TOKEN_ACCOUNT, createAgentTokenStore, issuedTokenAccount, type AgentTokenStore } from '../../src/agent/token.js';
@@ -429,12 +430,30 @@ describe('POST /v1/license/renew', () => {
       ['NOT_ACTIVATED', 404],
       ['LICENSE_SUSPENDED', 400],
       ['RESPONSE_SIGNATURE_INVALID', 502],
+      ['ISSUER_ERROR', 502],
+      ['ISSUER_ANSWER_UNVERIFIABLE', 502],
+      ['TLS_CERTIFICATE_UNTRUSTED', 502],
+      ['KEYCHAIN_LOCKED', 503],
+      ['STATE_BUSY', 503],
+      ['DISK_FULL', 500],
+      ['SECRET_FILE_UNUSABLE', 500],
     ];
     for (const [code, status] of cases) {
       h.manager.renewResult = fail(code);
       const answer = await h.send('POST', '/v1/license/renew');
       expect([answer.status, answer.json]).toEqual([status, failure(code)]);
     }
+  });
+
+  it('answers every failure code with the status of the failure table', async () => {
+    const h = await start();
+    const mismatches: string[] = [];
+    for (const code of FAILURE_CODES) {
+      h.manager.renewResult = fail(code);
+      const answer = await h.send('POST', '/v1/license/renew');
+      if (answer.status !== FAILURES[code].status || (answer.json as { code: string }).code !== code) mismatches.push(`${code}: ${answer.status}`);
+    }
+    expect(mismatches).toEqual([]);
   });
 
   it('refuses a body with fields', async () => {
@@ -658,11 +677,11 @@ describe('GET and DELETE /v1/licenses/{id}', () => {
 });
 
 describe('routing', () => {
-  it('answers 404 for an unknown route', async () => {
+  it("answers 404 ENDPOINT_NOT_FOUND for an unknown route, never Keygen's NOT_FOUND (an unknown license key)", async () => {
     const h = await start();
     for (const path of ['/', '/v1', '/v2/license', '/v1/license/check/extra', '/V1/LICENSE']) {
       const answer = await h.send('GET', path);
-      expect([path, answer.status, (answer.json as { code: string }).code]).toEqual([path, 404, 'NOT_FOUND']);
+      expect([path, answer.status, answer.json]).toEqual([path, 404, { code: 'ENDPOINT_NOT_FOUND', message: MESSAGES.ENDPOINT_NOT_FOUND.message }]);
     }
   });
 

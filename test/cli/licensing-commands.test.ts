@@ -8,7 +8,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FailureCode, Result, Success } from '../../src/contract/codes.js';
+import { FAILURE_CODES, type FailureCode, type Result, type Success } from '../../src/contract/codes.js';
+import { FAILURES } from '../../src/contract/failures.js';
 import { fail, messageFor } from '../../src/contract/messages.js';
 import { MAX_CERTIFICATE_BYTES } from '../../src/license-file/types.js';
 import type { InstalledLicense, LicenseManager, Seat, StatusReport } from '../../src/licensing/manager.types.js';
@@ -268,8 +269,10 @@ describe('tessera status', () => {
           closed = true;
         },
       });
-    const io: Io = { stdout: () => undefined, stderr: () => undefined, env: {}, isTty: false, readStdin: async () => '' };
-    await expect(runCli(['status'], io, { openLicensing })).rejects.toThrow('bug');
+    let err = '';
+    const io: Io = { stdout: () => undefined, stderr: (text) => (err += text), env: {}, isTty: false, readStdin: async () => '' };
+    expect(await runCli(['status'], io, { openLicensing })).toBe(1);
+    expect(err).toContain('Code: INTERNAL_ERROR');
     expect(closed).toBe(true);
   });
 });
@@ -376,6 +379,71 @@ describe('tessera check-in and renew', () => {
     expect(json.code).toBe(1);
     expect(json.json()).toEqual({ ok: false, code: 'SUSPENDED', message: messageFor('SUSPENDED').message });
     expect((await run(['renew'], { manager: { renew: failing('ISSUER_RATE_LIMITED') } })).code).toBe(3);
+  });
+
+  it('exits 3, not 1, when the licensing server keeps failing, something else answered, or TLS failed', async () => {
+    for (const code of ['ISSUER_ERROR', 'ISSUER_ANSWER_UNVERIFIABLE', 'TLS_CERTIFICATE_UNTRUSTED', 'TLS_HANDSHAKE_FAILED'] as const) {
+      const result = await run(['renew', '--json'], { manager: { renew: failing(code) } });
+      expect([code, result.code]).toEqual([code, 3]);
+      expect(result.json()).toMatchObject({ ok: false, code });
+    }
+  });
+
+  it('exits with the failure table\'s code for every failure', async () => {
+    const mismatches: string[] = [];
+    for (const code of FAILURE_CODES) {
+      const result = await run(['renew', '--json'], { manager: { renew: failing(code) } });
+      if (result.code !== FAILURES[code].exit) mismatches.push(`${code}: ${result.code}`);
+    }
+    expect(mismatches).toEqual([]);
+  });
+});
+
+describe('errors escaping a command', () => {
+  /** An error as node:fs throws it. */
+  const fsError = (code: string, syscall: string, path: string): Error => Object.assign(new Error(`${code}: ${syscall} '${path}'`), { code, syscall, path });
+  const throwing = (error: unknown) => async (): Promise<never> => {
+    throw error;
+  };
+
+  it('reports a file-system error as its code with the next step, never a stack trace (exit 1)', async () => {
+    const cases: [string, string, string][] = [
+      ['EROFS', 'DATA_FOLDER_READ_ONLY', 'rename'],
+      ['EACCES', 'DATA_FOLDER_READ_ONLY', 'open'],
+      ['ENOSPC', 'DISK_FULL', 'write'],
+      ['EISDIR', 'DATA_FOLDER_UNUSABLE', 'read'],
+      ['ENOTDIR', 'DATA_FOLDER_UNUSABLE', 'mkdir'],
+    ];
+    for (const [errno, code, syscall] of cases) {
+      const error = fsError(errno, syscall, '/data/tessera/licensing/state.json');
+      const human = await run(['status', '--offline'], { manager: { status: throwing(error) } });
+      expect([errno, human.code]).toEqual([errno, 1]);
+      expect(human.err).toContain(`${messageFor(code as FailureCode).title}: ${messageFor(code as FailureCode).message}`);
+      expect(human.err).toContain(`Next step: ${messageFor(code as FailureCode).action}`);
+      expect(human.err).toContain(`Details: ${errno} (${syscall} /data/tessera/licensing/state.json)`);
+      expect(human.err).toContain(`Code: ${code}`);
+      expect(human.err).not.toMatch(/^\s+at /m);
+      const json = await run(['status', '--offline', '--json'], { manager: { status: throwing(error) } });
+      expect(json.code).toBe(1);
+      expect(json.json()).toEqual({ ok: false, code, message: messageFor(code as FailureCode).message, detail: `${errno} (${syscall} /data/tessera/licensing/state.json)` });
+    }
+  });
+
+  it('reports a bug as one short internal error, with the stack only when TESSERA_DEBUG=1, and never its message', async () => {
+    const bug = new TypeError(`cannot read properties of undefined (key ${KEY})`);
+    const quiet = await run(['renew'], { manager: { renew: throwing(bug) } });
+    expect(quiet.code).toBe(1);
+    expect(quiet.err).toContain(`${messageFor('INTERNAL_ERROR').title}: ${messageFor('INTERNAL_ERROR').message}`);
+    expect(quiet.err).toContain('Details: TypeError');
+    expect(quiet.err).toContain('TESSERA_DEBUG=1');
+    expect(quiet.err).not.toContain(KEY);
+    expect(quiet.err).not.toMatch(/^\s+at /m);
+    const json = await run(['renew', '--json'], { manager: { renew: throwing(bug) } });
+    expect(json.json()).toEqual({ ok: false, code: 'INTERNAL_ERROR', message: messageFor('INTERNAL_ERROR').message, detail: 'TypeError' });
+
+    const debug = await run(['renew'], { manager: { renew: throwing(bug) }, env: { TESSERA_DEBUG: '1' } });
+    expect(debug.code).toBe(1);
+    expect(debug.err).toMatch(/^\s+at /m);
   });
 });
 

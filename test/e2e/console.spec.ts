@@ -256,6 +256,20 @@ test('settings show the licensing server; diagnostics are copied without secrets
   await expectAccessible(page, 'settings');
 });
 
+test('settings run the checks of tessera doctor: each with its verdict, the network and clock against the issuer', async () => {
+  await open(page, 'Settings');
+  await page.getByRole('button', { name: 'Run checks' }).click();
+  const results = page.getByRole('list', { name: 'Check results' });
+  await expect(results.getByRole('listitem')).toHaveCount(9);
+  for (const title of ['Vendor configuration', 'Keychain', 'Data folder', 'License state', 'Proxy', 'DNS', 'TCP', 'TLS', 'Clock']) {
+    await expect(results.getByRole('listitem').filter({ hasText: title })).toContainText('OK');
+  }
+  await expect(page.getByRole('main')).toContainText('No check failed.');
+  await notice('Checks done: nothing failed.');
+  await screenshot(page, 'settings-checks');
+  await expectAccessible(page, 'settings (checks)');
+});
+
 test('no console error and no CSP violation in the whole run', () => {
   expect(problems.errors).toEqual([]);
 });

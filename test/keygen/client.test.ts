@@ -8,13 +8,14 @@ import { generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto'
 import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createTcpServer, connect as tcpConnect, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Result } from '../../src/contract/codes.js';
+import type { FailureCode, Result } from '../../src/contract/codes.js';
+import { isTransient } from '../../src/contract/failures.js';
 import { messageFor } from '../../src/contract/messages.js';
 import { createKeygenClient, MAX_RETRY_AFTER_MS, type ClientFailure, type KeygenClientOptions } from '../../src/keygen/client.js';
 import type { ApiResource, KeygenClient } from '../../src/keygen/client.types.js';
 import { bypassesProxy, proxyRoute } from '../../src/keygen/proxy.js';
 import { bodyDigest, buildSigningString } from '../../src/keygen/response-signature.js';
-import { createNodeTransport, type Transport, type TransportRequest } from '../../src/keygen/transport.js';
+import { createNodeTransport, type Transport, type TransportFailure, type TransportRequest } from '../../src/keygen/transport.js';
 import { verifyLicenseFile } from '../../src/license-file/verify.js';
 import { startTestIssuer, type TestIssuer } from '../issuer/support.js';
 
@@ -404,6 +405,35 @@ describe('network failures', () => {
       huge.closeAllConnections();
       await close(huge);
     }
+  });
+});
+
+describe('retries follow the failure table', () => {
+  const failing = (reason: TransportFailure, detail?: string): { transport: Transport; count: () => number } => {
+    let count = 0;
+    return {
+      transport: { send: async () => ((count += 1), { ok: false, reason, ...(detail === undefined ? {} : { detail }) }) },
+      count: () => count,
+    };
+  };
+  const cases: [TransportFailure, string, number][] = [
+    ['unreachable', 'ISSUER_UNREACHABLE', 3],
+    ['timeout', 'ISSUER_UNREACHABLE', 3],
+    ['cut-off', 'ISSUER_ANSWER_UNVERIFIABLE', 3],
+    ['too-large', 'RESPONSE_MALFORMED', 1],
+    ['tls-untrusted', 'TLS_CERTIFICATE_UNTRUSTED', 1],
+    ['tls-name-mismatch', 'TLS_CERTIFICATE_NAME_MISMATCH', 1],
+    ['tls-expired', 'TLS_CERTIFICATE_EXPIRED', 1],
+    ['tls-handshake', 'TLS_HANDSHAKE_FAILED', 1],
+  ];
+  it.each(cases)('a transport failure "%s" is %s after %i attempt(s) of an idempotent call', async (reason, code, attempts) => {
+    const { transport, count } = failing(reason, 'what was seen');
+    const result = await createKeygenClient({ config: t.issuer.config, transport, sleep: async () => {} }).validateKey('KEY', {});
+    expect(result.ok ? 'ok' : result.code).toBe(code);
+    expect(count()).toBe(attempts);
+    expect(isTransient(code as FailureCode)).toBe(attempts > 1);
+    if (reason.startsWith('tls-')) expect(result).toMatchObject({ detail: 'what was seen' });
+    if (reason === 'cut-off') expect(result).toMatchObject({ detail: 'a cut-off reply (what was seen)' });
   });
 });
 

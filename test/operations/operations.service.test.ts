@@ -3,6 +3,9 @@
  * before the license manager hears of it, seat access maps to the manager's credentials, and
  * settings and diagnostics never carry a secret.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Result } from '../../src/contract/codes.js';
 import { fail } from '../../src/contract/messages.js';
@@ -39,7 +42,11 @@ const REPORT: StatusReport = {
   warnings: [],
 };
 
-function harness(env: Record<string, string> = {}, source: LicensingRuntime['source'] = { kind: 'file', path: '/etc/tessera/tessera.config.json' }) {
+function harness(
+  env: Record<string, string> = {},
+  source: LicensingRuntime['source'] = { kind: 'file', path: '/etc/tessera/tessera.config.json' },
+  dataFolder = '/home/ada/.local/share/tessera',
+) {
   const calls: { method: string; args: unknown[] }[] = [];
   const record =
     <T>(method: string, answer: T) =>
@@ -68,7 +75,7 @@ function harness(env: Record<string, string> = {}, source: LicensingRuntime['sou
     manager,
     config: { apiUrl: 'https://licensing.example', account: 'acme', product: null, publicKey: 'a'.repeat(64) },
     source,
-    dataFolder: '/home/ada/.local/share/tessera',
+    dataFolder,
     secrets: createMemoryStore(),
     secretStorage: { mode: 'keychain', filePath: '/home/ada/.local/share/tessera/secrets/secrets.json' },
     close: async () => undefined,
@@ -203,5 +210,31 @@ describe('settings and diagnostics', () => {
     expect(text).toContain('Machine fingerprint: 4f1c7e0b…c5d6');
     expect(text).toContain('Proxy: https http://proxy.corp:3128');
     for (const secret of ['hunter2', 'ada:', 'C1B6DE', FINGERPRINT]) expect(text).not.toContain(secret);
+  });
+
+  it('settings:doctor runs the checks of tessera doctor on this runtime, never showing a proxy password', async () => {
+    const dataFolder = mkdtempSync(join(tmpdir(), 'tessera-ops-doctor-'));
+    try {
+      // The proxy is the first hop, and nothing listens on 127.0.0.1:9: the checks stop at TCP without leaving this machine.
+      const { service } = harness({ HTTPS_PROXY: 'http://ada:hunter2@127.0.0.1:9' }, undefined, dataFolder);
+      const result = await service.run('settings:doctor', {});
+      if (!result.ok) throw new Error(result.code);
+      expect(result.value.checks.map((check) => [check.id, check.verdict])).toEqual([
+        ['config', 'ok'],
+        ['keychain', 'ok'],
+        ['data-folder', 'ok'],
+        ['state', 'ok'],
+        ['proxy', 'ok'],
+        ['dns', 'ok'],
+        ['tcp', 'fail'],
+        ['tls', 'warn'],
+        ['clock', 'warn'],
+      ]);
+      expect(result.value.ok).toBe(false);
+      expect(JSON.stringify(result.value)).not.toContain('hunter2');
+      expect(await service.run('settings:doctor', { extra: true })).toMatchObject({ ok: false, code: 'INVALID_INPUT' });
+    } finally {
+      rmSync(dataFolder, { recursive: true, force: true });
+    }
   });
 });

@@ -37,6 +37,8 @@ interface Reply {
   readonly status: number;
   readonly headers: Record<string, string>;
   readonly body: string;
+  /** Cuts the connection after this many body bytes (the declared length stays the whole body's). */
+  readonly cutAfter?: number;
 }
 
 let server: Server;
@@ -117,7 +119,11 @@ beforeAll(async () => {
       received.push(request);
       const reply = handler(request);
       res.writeHead(reply.status, { ...reply.headers, 'Content-Length': String(Buffer.byteLength(reply.body)) });
-      res.end(reply.body);
+      if (reply.cutAfter === undefined) {
+        res.end(reply.body);
+        return;
+      }
+      res.write(Buffer.from(reply.body).subarray(0, reply.cutAfter), () => res.destroy());
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -224,19 +230,64 @@ describe('stale date', () => {
   });
 });
 
-describe('missing signature', () => {
-  it('a 200 VALID answer without Keygen-Signature is RESPONSE_SIGNATURE_MISSING', async () => {
+describe('unsigned answer (a forger who cannot sign, a gateway, a captive portal)', () => {
+  /** The failure's code and detail, and how many requests the client sent for it. */
+  async function unverifiable(call: () => Promise<Result<unknown>>): Promise<{ code: string; detail: string | undefined; requests: number }> {
+    received = [];
+    const result = await call();
+    expect(result.ok && (result.value as Partial<Validation>).valid).not.toBe(true);
+    return { code: result.ok ? 'ok' : result.code, detail: result.ok ? undefined : (result as { detail?: string }).detail, requests: received.length };
+  }
+
+  it('a 200 VALID answer without Keygen-Signature is ISSUER_ANSWER_UNVERIFIABLE, never valid, and asked again like a network error', async () => {
     handler = (request) => {
       const body = validationBody(request);
       return { status: 200, body, headers: { 'Content-Type': 'application/vnd.api+json', Date: new Date().toUTCString(), Digest: bodyDigest(body) } };
     };
-    expectFailure(await validateKey(), 'RESPONSE_SIGNATURE_MISSING');
+    expect(await unverifiable(() => validateKey())).toEqual({ code: 'ISSUER_ANSWER_UNVERIFIABLE', detail: 'an unsigned reply (HTTP 200)', requests: 3 });
   });
 
-  it('an unsigned error answer is RESPONSE_SIGNATURE_MISSING, not the refusal it claims', async () => {
+  it('an empty Keygen-Signature header counts as none: ISSUER_ANSWER_UNVERIFIABLE', async () => {
+    handler = (request) => ({ ...genuine(request), headers: { ...genuine(request).headers, 'Keygen-Signature': ' ' } });
+    expect((await unverifiable(() => validateKey())).code).toBe('ISSUER_ANSWER_UNVERIFIABLE');
+  });
+
+  it('an unsigned refusal is ISSUER_ANSWER_UNVERIFIABLE, not the refusal it claims, and a state-changing call is sent once', async () => {
     handler = () => ({ status: 403, headers: {}, body: JSON.stringify({ errors: [{ title: 'Access denied', code: 'LICENSE_SUSPENDED' }] }) });
-    const result = await client().activate(LICENSE_ID, { fingerprint: FINGERPRINT }, { kind: 'license-key', key: KEY });
-    expect(result.ok ? 'ok' : result.code).toBe('RESPONSE_SIGNATURE_MISSING');
+    const activation = () => client().activate(LICENSE_ID, { fingerprint: FINGERPRINT }, { kind: 'license-key', key: KEY });
+    expect(await unverifiable(activation)).toEqual({ code: 'ISSUER_ANSWER_UNVERIFIABLE', detail: 'an unsigned reply (HTTP 403)', requests: 1 });
+  });
+
+  it("a gateway's 502, 503 or 504 page is ISSUER_ANSWER_UNVERIFIABLE naming the gateway, retried", async () => {
+    for (const status of [502, 503, 504]) {
+      handler = () => ({ status, headers: { 'Content-Type': 'text/html' }, body: `<html><body><h1>${status} Bad Gateway</h1>nginx</body></html>` });
+      expect(await unverifiable(() => validateKey())).toEqual({ code: 'ISSUER_ANSWER_UNVERIFIABLE', detail: `HTTP ${status} from a gateway`, requests: 3 });
+    }
+  });
+
+  it("a captive portal's login page (200 HTML) or redirect is ISSUER_ANSWER_UNVERIFIABLE", async () => {
+    handler = () => ({ status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: '<!DOCTYPE html><html><title>Sign in to Hotel Wi-Fi</title></html>' });
+    expect(await unverifiable(() => validateKey())).toMatchObject({ code: 'ISSUER_ANSWER_UNVERIFIABLE', detail: 'an HTML page (HTTP 200), as captive portals send' });
+    handler = () => ({ status: 302, headers: { Location: 'http://portal.example/login' }, body: '' });
+    expect(await unverifiable(() => validateKey())).toMatchObject({ code: 'ISSUER_ANSWER_UNVERIFIABLE', detail: 'a redirect (HTTP 302), as captive portals send' });
+  });
+
+  it('a truncated, unsigned JSON body is ISSUER_ANSWER_UNVERIFIABLE', async () => {
+    handler = (request) => ({ status: 200, headers: { 'Content-Type': 'application/vnd.api+json' }, body: validationBody(request).slice(0, 40) });
+    expect(await unverifiable(() => validateKey())).toMatchObject({ code: 'ISSUER_ANSWER_UNVERIFIABLE', detail: 'a truncated or non-JSON reply (HTTP 200)' });
+  });
+
+  it('a genuinely signed answer whose connection is cut mid-body is ISSUER_ANSWER_UNVERIFIABLE (a cut-off reply), retried', async () => {
+    handler = (request) => ({ ...genuine(request), cutAfter: 20 });
+    expect(await unverifiable(() => validateKey())).toEqual({ code: 'ISSUER_ANSWER_UNVERIFIABLE', detail: 'a cut-off reply (HTTP 200)', requests: 3 });
+  });
+
+  it('a signed answer shortened with its length fixed up is altered, not unverifiable: RESPONSE_DIGEST_MISMATCH', async () => {
+    handler = (request) => {
+      const honest = genuine(request);
+      return { ...honest, body: honest.body.slice(0, 40) };
+    };
+    expect(await unverifiable(() => validateKey())).toMatchObject({ code: 'RESPONSE_DIGEST_MISMATCH', requests: 1 });
   });
 });
 
