@@ -218,7 +218,7 @@ export const FAILURES = {
   SIGNATURE_EXPIRED: { status: 401, exit: 1, transient: false },
   SIGNATURE_REPLAYED: { status: 401, exit: 1, transient: false },
   // The replay memory is full: the same request, signed anew, works a minute later.
-  TOO_MANY_SIGNED_REQUESTS: { status: 429, exit: 3, transient: true },
+  TOO_MANY_SIGNED_REQUESTS: { status: 429, exit: 1, transient: true },
 } as const satisfies Record<FailureCode, FailureHandling>;
 
 /** The agent's HTTP status for a failure. */

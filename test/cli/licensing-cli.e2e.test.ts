@@ -206,11 +206,22 @@ describe.skipIf(!keychainReachable && !REQUIRED)('tessera licensing commands, en
     expect((await tessera(withConfig('deactivate', '--yes'))).status).toBe(0);
   });
 
-  it('import: an encrypted license file needs its key, then is installed beside others; licenses list/show/remove', async () => {
+  it('import: a license file of a license with a machine limit is refused; an encrypted machine file for this machine needs its key, then is installed; licenses list/show', async () => {
     const license = demo('Unencrypted check-out');
     const checkout = await t.admin('POST', `/licenses/${license.id}/actions/check-out?encrypt=true&include=entitlements`);
+    const licenseFile = join(home, 'license.lic');
+    writeFileSync(licenseFile, checkout.json.data.attributes.certificate);
+    const refusedFile = await tessera(withConfig('import', licenseFile, '--license-key', '-', '--json'), { stdin: license.key });
+    expect(refusedFile.status).toBe(1);
+    expect(refusedFile.json.code).toBe('MACHINE_FILE_REQUIRED');
+
+    // What a vendor issues for an air-gapped machine: a machine file bound to its fingerprint.
+    const fingerprint = (await tessera(['fingerprint', '--json'])).json.fingerprint as string;
+    const created = await t.admin('POST', '/machines', { data: { type: 'machines', attributes: { fingerprint }, relationships: { license: { data: { type: 'licenses', id: license.id } } } } });
+    expect(created.status, created.text).toBe(201);
+    const machineFile = await t.admin('POST', `/machines/${created.json.data.id}/actions/check-out?encrypt=true&include=license,license.entitlements`);
     const file = join(home, 'carried.lic');
-    writeFileSync(file, checkout.json.data.attributes.certificate);
+    writeFileSync(file, machineFile.json.data.attributes.certificate);
 
     const withoutKey = await tessera(withConfig('import', file, '--json'));
     expect(withoutKey.status).toBe(1);
@@ -222,25 +233,12 @@ describe.skipIf(!keychainReachable && !REQUIRED)('tessera licensing commands, en
     expect(list.json.data.map((entry: { id: string }) => entry.id)).toContain(license.id);
     const shown = await tessera(withConfig('licenses', 'show', license.id, '--json'));
     expect(shown.status).toBe(0);
-    expect(shown.json.license).toMatchObject({ id: license.id, source: 'import', licensed: true });
+    expect(shown.json.license).toMatchObject({ id: license.id, kind: 'machine', source: 'import', licensed: true });
     const tampered = join(home, 'tampered.lic');
     writeFileSync(tampered, readFileSync(file, 'utf8').replace(/(\n[A-Za-z0-9+/]{10})[A-Za-z0-9+/]/, (_match, head: string) => `${head}${head.endsWith('A') ? 'B' : 'A'}`));
     const refused = await tessera(withConfig('import', tampered, '--license-key', '-', '--json'), { stdin: license.key });
     expect(refused.status).toBe(1);
     expect(refused.json.code).toMatch(/^LICENSE_FILE_(NOT_GENUINE|MALFORMED)$/);
-  });
-
-  it('offline: with the issuer stopped, status stays licensed from the machine file (exit 0, source offline)', async () => {
-    const license = demo('Floating (3 seats)');
-    expect((await tessera(withConfig('activate', '--json'), { env: { TESSERA_LICENSE_KEY: license.key } })).status).toBe(0);
-    await t.close();
-    const offline = await tessera(withConfig('status', '--json'));
-    expect(offline.status, offline.stderr).toBe(0);
-    expect(offline.json).toMatchObject({ licensed: true, source: 'offline' });
-    const deactivate = await tessera(withConfig('deactivate', '--yes', '--json'));
-    expect(deactivate.status).toBe(3);
-    expect(deactivate.json.code).toBe('OFFLINE_DEACTIVATION_UNAVAILABLE');
-    expect((await tessera(withConfig('status', '--json'))).json.licensed).toBe(true);
   });
 
   it('the agent answers the licensed software with its token, and refuses without it', async () => {
@@ -267,6 +265,24 @@ describe.skipIf(!keychainReachable && !REQUIRED)('tessera licensing commands, en
       child.kill('SIGTERM');
       await once(child, 'exit');
     }
+  });
+
+  it('offline: with the issuer stopped, status stays licensed from the machine file; deactivating stops licensing here at once and leaves the seat for later (exit 3)', async () => {
+    const license = demo('Floating (3 seats)');
+    const carried = demo('Unencrypted check-out');
+    expect((await tessera(withConfig('activate', '--json'), { env: { TESSERA_LICENSE_KEY: license.key } })).status).toBe(0);
+    await t.close();
+    const offline = await tessera(withConfig('status', '--json'));
+    expect(offline.status, offline.stderr).toBe(0);
+    // Activating a key chose its license as the active one.
+    expect(offline.json).toMatchObject({ licensed: true, source: 'offline', license: { id: license.id } });
+    const deactivate = await tessera(withConfig('deactivate', '--yes', '--json'));
+    expect(deactivate.status).toBe(3);
+    expect(deactivate.json.code).toBe('DEACTIVATION_INCOMPLETE');
+    // The floating license no longer licenses this machine; the machine file imported earlier does, and status says a deactivation waits.
+    const after = await tessera(withConfig('status', '--json'));
+    expect(after.json).toMatchObject({ licensed: true, license: { id: carried.id } });
+    expect(after.json.warnings.map((warning: { code: string }) => warning.code)).toContain('DEACTIVATION_PENDING');
   });
 
   it('no license key is ever written in the data folder or printed by any command', () => {

@@ -30,7 +30,7 @@ const LICENSED: StatusReport = {
   licensed: true,
   code: 'VALID',
   message: 'The license is valid.',
-  summary: 'The license is valid.',
+  summary: 'Licensed offline until 1 Feb 2030 (machine file); check in by 15 Jan 2030.',
   source: 'online',
   license: {
     id: LICENSE_ID,
@@ -202,6 +202,8 @@ describe('tessera status', () => {
   it('describes a licensed machine for people, with the fingerprint shortened, and exits 0', async () => {
     const result = await run(['status']);
     expect(result.code).toBe(0);
+    // The first line says what the verdict rests on and until when.
+    expect(result.out.split('\n')[0]).toBe('✔ Licensed offline until 1 Feb 2030 (machine file); check in by 15 Jan 2030.');
     expect(result.called('status')[0]?.args).toEqual([{ online: true }]);
     for (const text of ['Licensed', 'Acme Studio Pro', 'Node-locked', '2031-01-01T00:00:00.000Z', 'EXPORT_PDF, SYNC', 'build-box', FINGERPRINT.slice(0, 12), '2030-01-01T00:00:00.000Z', '2030-01-15T00:00:00.000Z', 'Check in before 2030-01-15.', 'C1B6DE…V3']) {
       expect(result.out).toContain(text);
@@ -828,7 +830,8 @@ describe('with the real licensing core and the local issuer (no keychain needed)
     t = await startTestIssuer({ seed: 'demo' });
     home = mkdtempSync(join(tmpdir(), 'tessera-cli-e2e-'));
     config = join(home, 'vendor.json');
-    writeFileSync(config, JSON.stringify(t.issuer.config));
+    // This vendor lets a license file (not bound to a machine) license a machine offline.
+    writeFileSync(config, JSON.stringify({ ...t.issuer.config, offline: { licenseFiles: 'always' } }));
   });
   afterAll(async () => {
     await t.close();

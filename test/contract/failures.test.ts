@@ -38,7 +38,8 @@ describe('the failure table', () => {
 
   it('marks transient only what can work later unchanged: never a refusal, a forgery or a broken installation', () => {
     for (const code of FAILURE_CODES) {
-      if (isTransient(code)) expect([code, statusFor(code) >= 500]).toEqual([code, true]);
+      // A transient failure is the service's state (5xx), or a limit that passes (429).
+      if (isTransient(code)) expect([code, statusFor(code) >= 500 || statusFor(code) === 429]).toEqual([code, true]);
     }
     expect(FAILURE_CODES.filter(isTransient).sort()).toEqual(
       [
@@ -52,6 +53,7 @@ describe('the failure table', () => {
         'KEYCHAIN_TIMEOUT',
         'OFFLINE_DEACTIVATION_UNAVAILABLE',
         'STATE_BUSY',
+        'TOO_MANY_SIGNED_REQUESTS',
       ].sort(),
     );
     for (const code of ['TLS_CERTIFICATE_UNTRUSTED', 'RESPONSE_SIGNATURE_INVALID', 'RESPONSE_DIGEST_MISMATCH', 'KEYCHAIN_LOCKED', 'DISK_FULL'] as const) {
@@ -74,6 +76,12 @@ describe('the failure table', () => {
       LICENSE_ID_MISMATCH: 400,
       MACHINE_MISMATCH: 422,
       INTERNAL_ERROR: 500,
+      CROSS_ORIGIN_REQUEST: 403,
+      CONSOLE_SESSION_UNBOUND: 403,
+      SIGNATURE_INVALID: 401,
+      SIGNATURE_EXPIRED: 401,
+      SIGNATURE_REPLAYED: 401,
+      TOO_MANY_SIGNED_REQUESTS: 429,
     });
     expect(statusFor('NOT_ACTIVATED')).toBe(404);
     expect(statusFor('LICENSE_FILE_NOT_GENUINE')).toBe(400);
