@@ -14,6 +14,8 @@ export interface IssuerIo {
   readonly stderr: (text: string) => void;
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
   readonly untilSignal: () => Promise<string>;
+  /** Resolves when standard input ends: the supervisor that holds its other end has gone, however it went. */
+  readonly untilInputEnds: () => Promise<string>;
 }
 
 const USAGE = `Usage: tessera-issuer serve [options]
@@ -29,6 +31,8 @@ Options:
                           account segment answers for
   --seed demo             create (or reuse) a demo product, policies and license keys
   --rate-limit N/WINDOW   refuse more than N requests per client IP per window, e.g. 100/60s
+  --stop-with-stdin       also stop when standard input ends (for a supervisor that may be killed
+                          without a chance to stop this process: its end of the pipe closes anyway)
   -h, --help              show this help
 
 When listening, prints one JSON line to stdout:
@@ -56,6 +60,14 @@ export function processIo(): IssuerIo {
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
       }),
+    untilInputEnds: () =>
+      new Promise((resolve) => {
+        process.stdin.on('end', () => resolve('end of input'));
+        process.stdin.on('close', () => resolve('end of input'));
+        process.stdin.resume();
+        // Watching the input must not keep the process alive once the server has closed.
+        (process.stdin as { unref?: () => void }).unref?.();
+      }),
   };
 }
 
@@ -73,6 +85,7 @@ export async function runIssuerCli(argv: readonly string[], io: IssuerIo): Promi
         account: { type: 'string' },
         seed: { type: 'string' },
         'rate-limit': { type: 'string' },
+        'stop-with-stdin': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -98,7 +111,7 @@ export async function runIssuerCli(argv: readonly string[], io: IssuerIo): Promi
   }
 
   // Listen for signals before anything is printed: a supervisor may signal as soon as it reads the start line.
-  const signalled = io.untilSignal();
+  const signalled = values['stop-with-stdin'] ? Promise.race([io.untilSignal(), io.untilInputEnds()]) : io.untilSignal();
   let issuer: IssuerHandle;
   try {
     issuer = await startIssuer({

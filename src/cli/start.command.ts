@@ -125,8 +125,10 @@ async function runWithIssuer(io: Io, context: CliContext, options: IssuerRun): P
   const database = join(folder, 'issuer.db');
   // Signals are watched before the issuer starts, so Ctrl-C during start-up also stops it cleanly.
   const stopRequested = untilSignal();
-  const child = spawn(process.execPath, [issuerBin(), 'serve', '--db', database, '--seed', 'demo', '--port', String(options.port)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+  // The issuer holds the read end of a pipe whose write end only this process has: if this
+  // process dies without stopping it (kill -9, a crashed terminal), the pipe closes and it stops too.
+  const child = spawn(process.execPath, [issuerBin(), 'serve', '--db', database, '--seed', 'demo', '--port', String(options.port), '--stop-with-stdin'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   const exited = once(child, 'exit').then(([code]) => (typeof code === 'number' ? code : 1));
   const lines = createInterface({ input: child.stdout });

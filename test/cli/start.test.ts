@@ -100,6 +100,20 @@ describe('tessera start without a vendor configuration', () => {
     expect((await once(again.child, 'exit'))[0]).toBe(0);
   });
 
+  it('when tessera start is killed outright (kill -9), the issuer it started stops too instead of holding the port', async () => {
+    const { child, lines, until } = await start(['--json', '--ui', 'none']);
+    await until(/^\{/);
+    const started = JSON.parse(lines[0] as string) as { issuer: { url: string } };
+    const answering = (): Promise<'answering' | 'gone'> => fetch(new URL('/v1/me', started.issuer.url)).then(() => 'answering', () => 'gone');
+    expect(await answering()).toBe('answering');
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    // The issuer notices the end of its input; its port then refuses connections.
+    await expect
+      .poll(answering, { timeout: 10_000, interval: 100 })
+      .toBe('gone');
+  });
+
   it('prints a summary for people: address, public key, demo keys by policy, how to stop', async () => {
     const { child, lines, until } = await start([]);
     await until(/Press Ctrl-C to stop/);

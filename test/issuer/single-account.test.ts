@@ -171,6 +171,7 @@ describe('which account /v1/… answers for', () => {
       stdout: (text: string) => void (line += text),
       stderr: () => undefined,
       untilSignal: () => new Promise<string>((resolve) => (stop = resolve)),
+      untilInputEnds: () => new Promise<string>(() => undefined),
     };
     const running = runIssuerCli(['serve', '--account', 'tessera-dev'], io);
     await expect.poll(() => line.endsWith('\n')).toBe(true);
