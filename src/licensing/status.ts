@@ -31,6 +31,12 @@ export function serverSaidNothing(code: FailureCode): boolean {
 
 const VALID_MESSAGE = 'This machine is licensed.';
 
+/**
+ * A refusal to authenticate with the license key (a 403 of any endpoint) said as the verdict
+ * says it, so a suspended license reads the same online and offline.
+ */
+const VERDICT_CODE_OF_REFUSAL: Partial<Record<FailureCode, FailureCode>> = { LICENSE_SUSPENDED: 'SUSPENDED', LICENSE_BANNED: 'BANNED', LICENSE_EXPIRED: 'EXPIRED' };
+
 /** A Keygen code as one of ours; a code we do not know is a plain refusal. */
 export function asFailureCode(code: string): FailureCode {
   return isFailureCode(code) ? code : 'REQUEST_REFUSED';
@@ -81,7 +87,10 @@ export type OnlineAnswer = Result<Validation> & { readonly detail?: string };
  */
 export function mergeOnline(offline: StatusReport, answer: OnlineAnswer, context: { readonly keyHint: string | null; readonly now: number }): StatusReport {
   if (!answer.ok) {
-    if (!serverSaidNothing(answer.code)) return { ...offline, licensed: false, code: answer.code, message: messageOf(answer.code), source: 'online', warnings: [] };
+    if (!serverSaidNothing(answer.code)) {
+      const code = VERDICT_CODE_OF_REFUSAL[answer.code] ?? answer.code;
+      return { ...offline, licensed: false, code, message: messageOf(code), source: 'online', warnings: [] };
+    }
     const failure = answer as ClientFailure;
     if (answer.code === 'ISSUER_UNREACHABLE' || answer.code === 'ISSUER_RATE_LIMITED') return offline;
     const warning: StatusWarning = {

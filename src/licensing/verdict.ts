@@ -117,7 +117,11 @@ export function judge(inputs: VerdictInputs): StatusReport {
 
   const refusal = inputs.refusal;
   const refusedAt = refusal === null ? null : refusal.date;
-  if (refusal !== null && refusedAt !== null && refusedAt > issued && refusedAt > (inputs.confirmation?.date ?? 0)) {
+  // An answer's signed date (its Date header) has one-second resolution, a file's issue date
+  // milliseconds: a refusal in the same second as the file or the confirmation is taken as the
+  // later one (a confirmation that arrives after it clears it anyway).
+  const issuedSecond = Math.floor(issued / 1000) * 1000;
+  if (refusal !== null && refusedAt !== null && refusedAt >= issuedSecond && refusedAt >= (inputs.confirmation?.date ?? 0)) {
     const code = refusalOf(refusal, record.kind);
     if (code !== null) return { ...failureReport(code), source: 'offline', license: factsOf(file, inputs.keyHint) };
   }

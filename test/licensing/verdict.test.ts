@@ -291,6 +291,15 @@ describe('signed refusals are remembered', () => {
     expect(offline({ refusal, verified: ok(file({ issued: NOW - 2 * DAY })) }).code).toBe('SUSPENDED');
   });
 
+  it('a refusal in the same second as the file or the confirmation is the later one (signed dates are whole seconds, file dates are not)', () => {
+    const second = Math.floor((NOW - DAY) / 1000) * 1000;
+    const refusal = validationAnswer(second, false, 'SUSPENDED');
+    expect(offline({ refusal, verified: ok(file({ issued: second + 899 })) }).code).toBe('SUSPENDED');
+    expect(offline({ refusal, verified: ok(file({ issued: second - DAY })), confirmation: validationAnswer(second, true, 'VALID') }).code).toBe('SUSPENDED');
+    // The next second, the file is newer.
+    expect(offline({ refusal, verified: ok(file({ issued: second + 1000 })) }).code).toBe('VALID');
+  });
+
   it('answers that refuse nothing lasting are not refusals', () => {
     expect(offline({ refusal: validationAnswer(NOW - MINUTE, false, 'HEARTBEAT_DEAD') }).code).toBe('VALID');
     expect(offline({ refusal: validationAnswer(NOW - MINUTE, false, 'ENTITLEMENTS_MISSING') }).code).toBe('VALID');
