@@ -217,10 +217,14 @@ export class AgentTokenStore {
     return ((await stat(this.tokenFile)).mode & 0o077) !== 0;
   }
 
-  /** Creates the folder owner-only, and narrows it if it was created wider. */
+  /**
+   * Creates the folder owner-only, and narrows it if it was created wider. A folder that is
+   * already owner-only is left alone: on a read-only or full disk the agent still starts and
+   * answers from what is installed.
+   */
   async #prepareFolder(): Promise<void> {
     await mkdir(this.folder, { recursive: true, mode: 0o700 });
-    if (POSIX) await chmod(this.folder, 0o700);
+    if (POSIX && ((await stat(this.folder)).mode & 0o077) !== 0) await chmod(this.folder, 0o700);
   }
 
   /**

@@ -176,9 +176,10 @@ export const FAILURES = {
   DATA_FOLDER_READ_ONLY: LOCAL_FAULT,
   DISK_FULL: LOCAL_FAULT,
   DATA_FOLDER_UNUSABLE: LOCAL_FAULT,
-  // A seat is taken and a local note says so: running the activation again finishes it without
-  // a second seat, so repeating is safe and often all it takes (503: not done yet).
-  ACTIVATION_INCOMPLETE: { status: 503, exit: 1, transient: true },
+  // A seat is taken and a local note says so, and the server could not be reached to finish
+  // or release it: running the activation again finishes it without a second seat, so
+  // repeating is safe and often all it takes (503 and exit 3, like an unreachable server).
+  ACTIVATION_INCOMPLETE: SERVER_UNAVAILABLE,
   // The local half is done (no longer licensed here); the seat waits for a connection to be
   // freed, exactly like OFFLINE_DEACTIVATION_UNAVAILABLE: exit 3 and worth repeating.
   DEACTIVATION_INCOMPLETE: SERVER_UNAVAILABLE,

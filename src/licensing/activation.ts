@@ -127,7 +127,7 @@ export async function activate(core: ManagerCore, licenseKey: string): Promise<R
   if (!recognise && !ACTIVATE_CODES.has(code)) return fail(asFailureCode(code));
 
   const credentials: Credentials = { kind: 'license-key', key: licenseKey };
-  let pending: PendingActivation = { licenseId: license.id, fingerprint, licenseKeyRef: keyRef(license.id), machineId: null, created: false, startedAt: core.clock.now() };
+  let pending: PendingActivation = { licenseId: license.id, fingerprint, licenseKeyRef: keyRef(license.id), machineId: null, created: !recognise, startedAt: core.clock.now() };
   const journaled = await journal(core, license.id, pending);
   if (!journaled.ok) return journaled;
   const keptKey = await core.secrets.set(pending.licenseKeyRef, licenseKey);

@@ -12,7 +12,6 @@ import { ok, type ManagerCore } from './manager-core.js';
 import { serverSaidNothing } from './status.js';
 import type { InstalledRecord } from './state.types.js';
 
-
 /** Frees the seat of a record marked "deactivating", then removes it; DEACTIVATION_INCOMPLETE while the server cannot be reached. */
 async function finish(core: ManagerCore, record: InstalledRecord): Promise<Result<{ readonly licenseId: string; readonly machineId: string }>> {
   const machineId = record.machineId as string;
@@ -28,6 +27,8 @@ async function finish(core: ManagerCore, record: InstalledRecord): Promise<Resul
   if (!deleted.ok && deleted.code !== 'RESOURCE_NOT_FOUND') return deleted;
   const removed = await core.removeLocally(record);
   if (!removed.ok) return removed;
+  // Keys an earlier run left behind (a crash between removing a record and its key).
+  await core.cleanOrphanKeys();
   core.log(`deactivation: machine ${machineId} of license ${record.id} deactivated`);
   return ok({ licenseId: record.id, machineId });
 }

@@ -133,6 +133,8 @@ export async function heartbeat(core: ManagerCore): Promise<Result<{ readonly se
 export async function schedule(core: ManagerCore): Promise<LicensingSchedule | null> {
   await resolvePendingDeactivations(core);
   await resolvePendingActivations(core);
+  // A key whose record a crash removed before the key itself (or an import that stopped half-way).
+  await core.cleanOrphanKeys();
   const evaluated = await core.evaluate();
   if (!evaluated.ok) return null;
   const entry = evaluated.value.active;

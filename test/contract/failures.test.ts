@@ -20,6 +20,7 @@ describe('the failure table', () => {
     const unreachable = FAILURE_CODES.filter((code) => exitCodeFor(code) === 3).sort();
     expect(unreachable).toEqual(
       [
+        'ACTIVATION_INCOMPLETE',
         'DEACTIVATION_INCOMPLETE',
         'ISSUER_ANSWER_UNVERIFIABLE',
         'ISSUER_ERROR',

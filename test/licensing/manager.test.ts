@@ -390,6 +390,23 @@ describe('deactivation', () => {
     expect((await machine.state()).licenses).toEqual([]);
     expect(await serverMachines(license.id)).toEqual([]);
   });
+
+  it('a license key whose record is gone (a crash between removing the record and its key) is cleaned up by the next deactivation or scheduled run', async () => {
+    const kept = demo('Node-locked');
+    const machine = machineNamed('a');
+    value(await machine.manager.activate(kept.key));
+    // Left behind: keys of licenses with no record and no activation in flight.
+    value(await machine.secrets.set('license:00000000-0000-4000-8000-000000000001', 'ORPHAN-ONE'));
+    value(await machine.secrets.set('license:00000000-0000-4000-8000-000000000002', 'ORPHAN-TWO'));
+    expect(await licenseKeysOf(machine)).toHaveLength(3);
+    await machine.manager.schedule();
+    // The installed license keeps its key; the orphans are gone.
+    expect(await licenseKeysOf(machine)).toEqual([`license:${kept.id}`]);
+
+    value(await machine.secrets.set('license:00000000-0000-4000-8000-000000000003', 'ORPHAN-THREE'));
+    value(await machine.manager.deactivate());
+    expect(await licenseKeysOf(machine)).toEqual([]);
+  });
 });
 
 describe('import', () => {
