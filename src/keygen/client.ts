@@ -12,7 +12,21 @@ import { KEYGEN_ERROR_CODES, type Failure, type FailureCode, type KeygenErrorCod
 import { fail } from '../contract/messages.js';
 import type { VendorConfig } from '../config/vendor-config.types.js';
 import { parsePublicKey } from '../license-file/public-key.js';
-import type { ApiResource, CheckoutOptions, Credentials, KeygenClient, MachineAttributes, Page, Validation, ValidationScope } from './client.types.js';
+import type {
+  ApiResource,
+  CheckoutOptions,
+  Credentials,
+  KeygenAdminClient,
+  KeygenClient,
+  MachineAttributes,
+  Page,
+  Paced,
+  PacedDeactivation,
+  RateLimitHint,
+  TokenBearer,
+  Validation,
+  ValidationScope,
+} from './client.types.js';
 import { verifyResponse } from './response-signature.js';
 import { createNodeTransport, type Transport, type TransportRequest, type TransportResponse } from './transport.js';
 import type { Environment } from './proxy.js';
@@ -63,10 +77,14 @@ interface Call {
   readonly idempotent: boolean;
   /** A 422 here means the policy does not require check-in. */
   readonly checkIn?: boolean;
+  /** `report`: a 429 is returned at once (ISSUER_RATE_LIMITED) for the caller to pace itself, never waited out here. */
+  readonly onRateLimit?: 'wait' | 'report';
+  /** Sees a 429 as it came, and every response once its signature verified (headers a caller paces by). */
+  readonly observe?: (response: TransportResponse) => void;
 }
 
 /** Creates a client for the vendor's account. A bad `apiUrl` or public key fails every call (`CONFIG_INVALID`, `PUBLIC_KEY_INVALID`). */
-export function createKeygenClient(options: KeygenClientOptions): KeygenClient {
+export function createKeygenClient(options: KeygenClientOptions): KeygenClient & KeygenAdminClient {
   const { config } = options;
   const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? 10_000;
@@ -111,8 +129,9 @@ export function createKeygenClient(options: KeygenClientOptions): KeygenClient {
       }
       const response = sent.response;
       if (response.status === 429) {
+        call.observe?.(response);
         const wait = retryAfterMs(response.headers['retry-after'], now()) ?? backoff(attempt);
-        if (mayRetry && wait <= MAX_RETRY_AFTER_MS) {
+        if (call.onRateLimit !== 'report' && mayRetry && wait <= MAX_RETRY_AFTER_MS) {
           await sleep(wait);
           continue;
         }
@@ -120,6 +139,7 @@ export function createKeygenClient(options: KeygenClientOptions): KeygenClient {
       }
       const verified = verifyResponse(response, { method: call.method, url }, { publicKey: pinned.value, now: now(), keyId });
       if (!verified.ok) return verified;
+      call.observe?.(response);
       if (response.status >= 500 && response.status <= 599) {
         if (mayRetry) {
           await sleep(backoff(attempt));
@@ -164,6 +184,59 @@ export function createKeygenClient(options: KeygenClientOptions): KeygenClient {
 
   const isMachine = (idOrFingerprint: string) => (machine: ApiResource) =>
     machine.id === idOrFingerprint || machine.attributes.fingerprint === idOrFingerprint;
+
+  /** A page of a list of `type`, with the next page's number and the server's count. */
+  async function list(path: readonly string[], type: string, filters: Readonly<Record<string, string>>, page: { readonly number: number; readonly size: number }, credentials: Credentials): Promise<Result<Page<ApiResource>>> {
+    if (!isPageNumber(page.number) || !isPageNumber(page.size) || page.size > 100) {
+      return withDetail('REQUEST_REFUSED', 'page number must be ≥ 1 and page size between 1 and 100');
+    }
+    const query: [string, string][] = [];
+    for (const [key, value] of Object.entries(filters)) {
+      // Filter names are the caller's own constants; anything else would reshape the query string.
+      if (!/^[a-z][A-Za-z]{0,31}$/.test(key)) return withDetail('REQUEST_REFUSED', 'unknown list filter');
+      query.push([key, value]);
+    }
+    query.push(['page[number]', String(page.number)], ['page[size]', String(page.size)]);
+    const result = await exchange({ method: 'GET', path, query, credentials, idempotent: true });
+    if (!result.ok) return result;
+    const parsed = parseListDocument(result.value);
+    if (!parsed.success || parsed.data.data.some((item) => item.type !== type)) return fail('RESPONSE_MALFORMED');
+    const next = nextPage(parsed.data.links?.next ?? null);
+    if (next === undefined) return fail('RESPONSE_MALFORMED');
+    return { ok: true, value: { data: parsed.data.data, next, total: listCount(result.value) } };
+  }
+
+  const admin: KeygenAdminClient = {
+    async me(credentials): Promise<Result<TokenBearer>> {
+      let tokenId: string | null = null;
+      const observe = (response: TransportResponse): void => {
+        const id = response.headers['keygen-token-id'] ?? response.headers['keygen-token'];
+        tokenId = id !== undefined && UUID.test(id) ? id.toLowerCase() : null;
+      };
+      const result = await exchange({ method: 'GET', path: ['me'], credentials, idempotent: true, observe });
+      if (!result.ok) return result;
+      const parsed = parseResourceDocument(result.value);
+      if (!parsed.success || !['users', 'products', 'licenses'].includes(parsed.data.data.type)) return fail('RESPONSE_MALFORMED');
+      return { ok: true, value: { resource: parsed.data.data, tokenId } };
+    },
+    license: (idOrKey, credentials) =>
+      resource({ method: 'GET', path: ['licenses', idOrKey], credentials, idempotent: true }, 'licenses', (license) => license.id === idOrKey || UUID.test(license.id)),
+    licenses: (filters, page, credentials) => list(['licenses'], 'licenses', filters, page, credentials),
+    policies: (filters, page, credentials) => list(['policies'], 'policies', filters, page, credentials),
+    licenseMachines: (licenseId, page, credentials) => list(['licenses', licenseId, 'machines'], 'machines', {}, page, credentials),
+    async deactivatePaced(idOrFingerprint, credentials): Promise<Paced<PacedDeactivation>> {
+      let hint: RateLimitHint = NO_HINT;
+      const observe = (response: TransportResponse): void => {
+        hint = rateLimitHint(response, now());
+      };
+      const result = await exchange({ method: 'DELETE', path: ['machines', idOrFingerprint], credentials, idempotent: true, onRateLimit: 'report', observe });
+      if (result.ok) return { outcome: { kind: 'deactivated' }, hint };
+      if (result.code === 'ISSUER_RATE_LIMITED') return { outcome: { kind: 'rate-limited' }, hint };
+      // Only a verified answer reaches interpret(): a 404 here is the server's signed word.
+      if (result.code === 'RESOURCE_NOT_FOUND') return { outcome: { kind: 'gone' }, hint };
+      return { outcome: { kind: 'failed', failure: result }, hint };
+    },
+  };
 
   return {
     validateKey: (key, scope) =>
@@ -215,20 +288,45 @@ export function createKeygenClient(options: KeygenClientOptions): KeygenClient {
       const result = await exchange({ method: 'DELETE', path: ['machines', idOrFingerprint], credentials, idempotent: true });
       return result.ok ? { ok: true, value: undefined } : result;
     },
-    async licenseMachines(licenseId, page, credentials): Promise<Result<Page<ApiResource>>> {
-      if (!isPageNumber(page.number) || !isPageNumber(page.size) || page.size > 100) {
-        return withDetail('REQUEST_REFUSED', 'page number must be ≥ 1 and page size between 1 and 100');
-      }
-      const query: [string, string][] = [['page[number]', String(page.number)], ['page[size]', String(page.size)]];
-      const result = await exchange({ method: 'GET', path: ['licenses', licenseId, 'machines'], query, credentials, idempotent: true });
-      if (!result.ok) return result;
-      const parsed = parseListDocument(result.value);
-      if (!parsed.success || parsed.data.data.some((machine) => machine.type !== 'machines')) return fail('RESPONSE_MALFORMED');
-      const next = nextPage(parsed.data.links?.next ?? null);
-      if (next === undefined) return fail('RESPONSE_MALFORMED');
-      return { ok: true, value: { data: parsed.data.data, next } };
-    },
+    licenseMachines: admin.licenseMachines,
+    me: admin.me,
+    license: admin.license,
+    licenses: admin.licenses,
+    policies: admin.policies,
+    deactivatePaced: admin.deactivatePaced,
   };
+}
+
+const NO_HINT: RateLimitHint = { limit: null, remaining: null, resetAtMs: null, retryAfterMs: null };
+
+/** A non-negative header integer, or null. */
+function headerInteger(value: string | undefined): number | null {
+  return value !== undefined && /^\d{1,12}$/.test(value.trim()) ? Number(value.trim()) : null;
+}
+
+/**
+ * The rate-limit hints of a response. `X-RateLimit-Reset` is unix seconds on the server's
+ * clock: it is read against the response's own `Date`, so that a skewed local clock does not
+ * stretch or cut the wait.
+ */
+function rateLimitHint(response: TransportResponse, nowMs: number): RateLimitHint {
+  const { headers } = response;
+  const reset = headerInteger(headers['x-ratelimit-reset']);
+  const served = Date.parse(headers.date ?? '');
+  const resetAtMs = reset === null ? null : nowMs + Math.max(0, reset * 1000 - (Number.isFinite(served) ? served : nowMs));
+  return {
+    limit: headerInteger(headers['x-ratelimit-limit']),
+    remaining: headerInteger(headers['x-ratelimit-remaining']),
+    resetAtMs,
+    retryAfterMs: response.status === 429 ? retryAfterMs(headers['retry-after'], nowMs) : null,
+  };
+}
+
+/** `links.meta.count` (Keygen's paginated lists), or null. */
+function listCount(document: unknown): number | null {
+  const links = (document as { links?: { meta?: { count?: unknown } } } | null)?.links;
+  const count = links?.meta?.count;
+  return typeof count === 'number' && Number.isSafeInteger(count) && count >= 0 ? count : null;
 }
 
 /** `${apiUrl}/v1/accounts/${account}`, or null when the configuration cannot name an account safely. */
