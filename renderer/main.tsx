@@ -8,6 +8,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app.js';
 import { installServices } from './bridge/bridge.js';
 import { copyText } from './bridge/clipboard.js';
+import { downloadFile } from './bridge/download.js';
 import { chooseFileInBrowser } from './bridge/file-picker.js';
 import { createHttpBridge } from './bridge/http-bridge.js';
 import { applyTheme, loadTheme, saveTheme } from './bridge/preferences.js';
@@ -16,7 +17,7 @@ import { store } from './store/store.js';
 import './styles.css';
 
 // The desktop app's preload exposes window.tessera; without it this page is the web console.
-installServices({ bridge: window.tessera ?? createHttpBridge({ chooseFile: chooseFileInBrowser }), copyText, saveTheme });
+installServices({ bridge: window.tessera ?? createHttpBridge({ chooseFile: chooseFileInBrowser }), copyText, saveTheme, download: downloadFile });
 
 store.setState({ theme: loadTheme() });
 applyTheme(store.getState().theme);
