@@ -163,7 +163,7 @@ describe('stopping', () => {
       now: clock.now,
       sleep: clock.sleep,
     });
-    expect(outcome.deactivated.sort()).toEqual(['a', 'c']);
+    expect([...outcome.deactivated].sort()).toEqual(['a', 'c']);
     expect(outcome.failed).toEqual([{ id: 'b', code: 'ACCESS_DENIED', message: fail('ACCESS_DENIED').message }]);
   });
 });
