@@ -112,7 +112,7 @@ export function SeatsScreen(): React.JSX.Element {
     void loadSeats();
   }, [loadSeats]);
 
-  const seats = view.kind === 'loaded' ? view.seats : view.kind === 'loading' ? view.previous : null;
+  const seats = view.kind === 'loaded' ? view.seats : view.kind === 'loading' ? (view.partial.length > 0 ? view.partial : view.previous) : null;
   const selectedIds = useMemo(() => (seats ?? []).filter((seat) => selection.has(seat.id)).map((seat) => seat.id), [seats, selection]);
   const includesThisMachine = useMemo(() => (seats ?? []).some((seat) => seat.current && selection.has(seat.id)), [seats, selection]);
   const notActivated = view.kind === 'failed' && access.kind === 'active-license' && (view.code === 'NOT_ACTIVATED' || view.code === 'ADMIN_CREDENTIALS_REQUIRED');

@@ -15,11 +15,16 @@ import type { SliceCreator } from './store.js';
 export const SEATS_PAGE_SIZE = 100;
 /** How often a running bulk deactivation is asked for its progress. */
 export const BULK_POLL_MS = 400;
+/** Pages asked for at once once the first page has said how many seats there are. */
+export const PAGES_AT_ONCE = 4;
 
 export type SeatsView =
   | { readonly kind: 'idle' }
-  /** `previous` is the list shown before this load, kept on screen while it reloads. */
-  | { readonly kind: 'loading'; readonly loaded: number; readonly total: number | null; readonly previous: readonly Seat[] | null }
+  /**
+   * `partial` is what has arrived so far (shown as it comes, so the first rows appear after one
+   * page, not a hundred); `previous` is the list shown before this load, kept until then.
+   */
+  | { readonly kind: 'loading'; readonly loaded: number; readonly total: number | null; readonly previous: readonly Seat[] | null; readonly partial: readonly Seat[] }
   | { readonly kind: 'loaded'; readonly seats: readonly Seat[] }
   | ({ readonly kind: 'failed' } & Refusal);
 
@@ -69,22 +74,62 @@ export const createSeatsSlice: SliceCreator<SeatsSlice> = (set, get) => {
       const shown = get().seats;
       const previous = access === undefined && shown.kind === 'loaded' ? shown.seats : null;
       if (access !== undefined) set({ seatAccess: access, seatSelection: new Set(), bulk: { kind: 'idle' }, capacity: null });
-      set({ seats: { kind: 'loading', loaded: 0, total: null, previous } });
+      set({ seats: { kind: 'loading', loaded: 0, total: null, previous, partial: [] } });
       const current = get().seatAccess;
       void bridge()
         .seats.capacity(current)
         .then((capacity) => {
           if (request === latest) set({ capacity: capacity.ok ? capacity.value : null });
         });
-      const seats: Seat[] = [];
-      for (let page = 1; page <= MAX_PAGES; page += 1) {
-        const result = await bridge().seats.list(current, page, SEATS_PAGE_SIZE);
+      const first = await bridge().seats.list(current, 1, SEATS_PAGE_SIZE);
+      if (request !== latest) return;
+      if (!first.ok) return set({ seats: { kind: 'failed', ...refusalOf(first) } });
+      const pages: (readonly Seat[])[] = [first.value.data];
+      const total = first.value.total ?? null;
+      let arrived: Seat[] = [...first.value.data];
+      const progress = (): void => set({ seats: { kind: 'loading', loaded: arrived.length, total, previous, partial: arrived } });
+      if (first.value.next !== null && first.value.data.length > 0) {
+        progress();
+        let failure: Refusal | null = null;
+        if (total !== null) {
+          // The count says how many pages: a few at a time, put back in the server's order at the end.
+          const count = Math.min(MAX_PAGES, Math.ceil(total / SEATS_PAGE_SIZE));
+          let next = 2;
+          const worker = async (): Promise<void> => {
+            while (failure === null && next <= count && request === latest) {
+              const number = next++;
+              const page = await bridge().seats.list(current, number, SEATS_PAGE_SIZE);
+              if (request !== latest) return;
+              if (!page.ok) {
+                failure ??= refusalOf(page);
+                return;
+              }
+              pages[number - 1] = page.value.data;
+              arrived = [...arrived, ...page.value.data];
+              progress();
+            }
+          };
+          await Promise.all(Array.from({ length: PAGES_AT_ONCE }, worker));
+        } else {
+          for (let page = 2; page <= MAX_PAGES; page += 1) {
+            const result = await bridge().seats.list(current, page, SEATS_PAGE_SIZE);
+            if (request !== latest) return;
+            if (!result.ok) {
+              failure = refusalOf(result);
+              break;
+            }
+            pages.push(result.value.data);
+            arrived = [...arrived, ...result.value.data];
+            progress();
+            if (result.value.next === null || result.value.data.length === 0) break;
+          }
+        }
         if (request !== latest) return;
-        if (!result.ok) return set({ seats: { kind: 'failed', ...refusalOf(result) } });
-        seats.push(...result.value.data);
-        if (result.value.next === null || result.value.data.length === 0) break;
-        set({ seats: { kind: 'loading', loaded: seats.length, total: result.value.total ?? null, previous } });
+        if (failure !== null) return set({ seats: { kind: 'failed', ...(failure as Refusal) } });
       }
+      // Each seat once, in the server's order (a seat can move between pages while they are read).
+      const seen = new Set<string>();
+      const seats = pages.flat().filter((seat) => (seen.has(seat.id) ? false : (seen.add(seat.id), true)));
       // Keep only selections of seats that still exist.
       const ids = new Set(seats.map((seat) => seat.id));
       const selection = [...get().seatSelection].filter((id) => ids.has(id));

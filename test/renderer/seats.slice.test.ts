@@ -29,7 +29,7 @@ function pagedSeats(seats: Seat[]): NonNullable<Handlers['seats:list']> {
 const capacity: NonNullable<Handlers['seats:capacity']> = async () => ({ ok: true, value: { licenseId: 'license-9', name: 'Studio', used: 2, max: 3 } });
 
 describe('seats slice: loading', () => {
-  it('loads page after page until next is null, reporting how many are loaded of how many, and the capacity', async () => {
+  it('loads every page (the rest a few at a time once the count is known), showing what has arrived, and the capacity', async () => {
     const seats = Array.from({ length: 250 }, (_, index) => seat(index));
     const { bridge, calls } = fakeBridge({ 'seats:list': pagedSeats(seats), 'seats:capacity': capacity });
     setBridge(bridge);
@@ -41,10 +41,11 @@ describe('seats slice: loading', () => {
     const listed = calls.filter((call) => call.name === 'seats:list');
     expect(listed.map((call) => call.input)).toEqual([1, 2, 3].map((page) => ({ access: { kind: 'active-license' }, page, size: SEATS_PAGE_SIZE })));
     expect(store.getState().seats).toEqual({ kind: 'loaded', seats });
-    expect(seen.filter((view) => view.kind === 'loading').map((view) => (view.kind === 'loading' ? [view.loaded, view.total] : []))).toEqual([
-      [0, null],
-      [100, 250],
-      [200, 250],
+    expect(seen.filter((view) => view.kind === 'loading').map((view) => (view.kind === 'loading' ? [view.loaded, view.total, view.partial.length] : []))).toEqual([
+      [0, null, 0],
+      [100, 250, 100],
+      [200, 250, 200],
+      [250, 250, 250],
     ]);
     expect(store.getState().capacity).toEqual({ licenseId: 'license-9', name: 'Studio', used: 2, max: 3 });
   });
@@ -82,6 +83,31 @@ describe('seats slice: loading', () => {
     await store.getState().loadSeats();
     expect(store.getState().seats).toEqual({ kind: 'failed', code: 'NOT_ACTIVATED', message: 'No license is installed on this machine.' });
     expect(store.getState().capacity).toBeNull();
+  });
+
+  it('without a count, follows next one page at a time, in order', async () => {
+    const seats = Array.from({ length: 150 }, (_, index) => seat(index));
+    const { bridge } = fakeBridge({
+      'seats:list': async (input) => {
+        const answer = await pagedSeats(seats)(input);
+        return answer.ok ? { ok: true, value: { data: answer.value.data, next: answer.value.next } } : answer;
+      },
+      'seats:capacity': capacity,
+    });
+    setBridge(bridge);
+    await store.getState().loadSeats();
+    expect(store.getState().seats).toEqual({ kind: 'loaded', seats });
+  });
+
+  it('a page that fails part way fails the list with its code', async () => {
+    const seats = Array.from({ length: 300 }, (_, index) => seat(index));
+    const { bridge } = fakeBridge({
+      'seats:list': async (input) => (input.page === 2 ? { ok: false, code: 'ISSUER_UNREACHABLE', message: 'down' } : pagedSeats(seats)(input)),
+      'seats:capacity': capacity,
+    });
+    setBridge(bridge);
+    await store.getState().loadSeats();
+    expect(store.getState().seats).toEqual({ kind: 'failed', code: 'ISSUER_UNREACHABLE', message: 'down' });
   });
 
   it('stops on an empty page even if the server names a next one', async () => {
