@@ -11,16 +11,17 @@ import type { SeatAccess } from '../contract/operations.js';
 import { createKeygenClient } from '../keygen/client.js';
 import type { Credentials, KeygenAdminClient } from '../keygen/client.types.js';
 import type { Environment } from '../keygen/proxy.js';
-import type { Paged, Seat } from '../licensing/manager.types.js';
+import type { Seat } from '../licensing/manager.types.js';
 import type { LicensingRuntime } from '../licensing/runtime.types.js';
 import { licenseSearch, licensesPage, policyNames } from './admin-licenses.js';
 import { adminFailure, createAdminSessions, tokenLabel, type AdminSessions } from './admin-session.js';
 import { createAuditLog, type AuditLog } from './audit-log.js';
 import { runBulkDeactivation, type BulkPace } from './bulk-deactivation.js';
 import { createBulkJobs } from './bulk-jobs.js';
-import { fetchEveryPage, stopFailure, type EveryPage } from './every-page.js';
+import { fetchEveryPage, type EveryPage } from './every-page.js';
+import { finishExport } from './export-run.js';
 import { licensesExport, seatsExport } from './exports.js';
-import { seatOf } from './seat-row.js';
+import { capacityOf, seatOf } from './seat-row.js';
 
 /** Who acts on the product's licenses: the signed-in session, or a token given for this command only. */
 export type AdminCredential = { readonly kind: 'session' } | { readonly kind: 'token'; readonly token: string };
@@ -145,13 +146,6 @@ export function createAdminService(options: AdminServiceOptions) {
     return { ok: true, value: walked };
   }
 
-  /** Appends an export's line to the audit log, whatever became of it. */
-  async function auditExport(license: string | null, tokenId: string | null, credential: SeatGrant['identity']['credential'], result: Result<ExportFile>, format: ExportFormat): Promise<Result<ExportFile>> {
-    const detail = result.ok ? `${format}, ${result.value.rows} rows, ${result.value.fileName}` : `${result.code}${'detail' in result && typeof result.detail === 'string' ? `: ${result.detail}` : ''}`;
-    const logged = await audit.append({ action: 'export', license, machines: [], result: result.ok ? 'ok' : 'failed', credential, tokenId, detail });
-    return logged.ok ? result : logged;
-  }
-
   return {
     sessions,
     audit,
@@ -215,26 +209,15 @@ export function createAdminService(options: AdminServiceOptions) {
         const one = await licensesPage(client, credentials, licenseSearch(search, product), await policyNames(client, credentials, product), page);
         walked = { ok: true, value: one.ok ? { ok: true, items: [...one.value.data], total: one.value.total } : { ok: false, failure: adminFailure(one), page: page.number, pages: null, fetched: 0, total: null } };
       }
-      let result: Result<ExportFile>;
-      if (!walked.ok) result = walked;
-      else if (!walked.value.ok) result = stopFailure(walked.value, 'licenses');
-      else {
-        const file = licensesExport(walked.value.items, product, format, now());
-        const delivered = deliver === undefined ? ({ ok: true, value: undefined } as const) : await deliver(file);
-        result = delivered.ok ? { ok: true, value: file } : delivered;
-      }
-      return auditExport(null, admin.value.tokenId, 'admin-token', result, format);
-    },
-
-    async seatsPage(access: SeatAccess, page: { readonly number: number; readonly size: number }): Promise<Result<Paged<Seat>>> {
-      const seat = await grant(access);
-      if (!seat.ok) return seat;
-      const listed = await client.licenseMachines(seat.value.licenseId, page, seat.value.credentials);
-      if (!listed.ok) return about(seat.value, listed);
-      return {
-        ok: true,
-        value: { data: listed.value.data.map((machine) => seatOf(machine, seat.value.fingerprint)), next: listed.value.next === null ? null : String(listed.value.next), total: listed.value.total ?? null },
-      };
+      return finishExport({
+        walked,
+        noun: 'licenses',
+        format,
+        build: (items) => licensesExport(items, product, format, now()),
+        deliver,
+        audit,
+        who: { license: null, credential: 'admin-token', tokenId: admin.value.tokenId },
+      });
     },
 
     async capacity(access: SeatAccess): Promise<Result<SeatCapacity>> {
@@ -242,19 +225,7 @@ export function createAdminService(options: AdminServiceOptions) {
       if (!seat.ok) return seat;
       const license = await client.license(seat.value.licenseId, seat.value.credentials);
       if (!license.ok) return about(seat.value, license);
-      const machines = license.value.relationships?.machines as { meta?: { count?: unknown } } | undefined;
-      const count = machines?.meta?.count;
-      const max = license.value.attributes.maxMachines;
-      const name = license.value.attributes.name;
-      return {
-        ok: true,
-        value: {
-          licenseId: license.value.id,
-          name: typeof name === 'string' && name !== '' ? name : null,
-          used: typeof count === 'number' && Number.isSafeInteger(count) ? count : 0,
-          max: typeof max === 'number' && Number.isSafeInteger(max) ? max : null,
-        },
-      };
+      return { ok: true, value: capacityOf(license.value) };
     },
 
     /** Every seat (or one `page` of them), as a file; `deliver` writes it before the audit line says how it went. */
@@ -270,16 +241,18 @@ export function createAdminService(options: AdminServiceOptions) {
       const seat = await grant(access);
       if (!seat.ok) return seat;
       const walked: EveryPage<Seat> = page === undefined ? await everySeat(seat.value) : await onePage(seat.value, page);
-      let result: Result<ExportFile>;
-      if (!walked.ok) result = stopFailure(walked, 'seats');
-      else {
-        const at = now();
-        const kept = unseenDays === undefined ? walked.items : walked.items.filter((row) => unseenFor(row, unseenDays, at));
-        const file = seatsExport(kept, seat.value.licenseId, format, at);
-        const delivered = deliver === undefined ? ({ ok: true, value: undefined } as const) : await deliver(file);
-        result = delivered.ok ? { ok: true, value: file } : delivered;
-      }
-      return auditExport(seat.value.licenseId, seat.value.identity.tokenId, seat.value.identity.credential, result, format);
+      return finishExport({
+        walked: { ok: true, value: walked },
+        noun: 'seats',
+        format,
+        build: (items) => {
+          const at = now();
+          return seatsExport(unseenDays === undefined ? items : items.filter((row) => unseenFor(row, unseenDays, at)), seat.value.licenseId, format, at);
+        },
+        deliver,
+        audit,
+        who: { license: seat.value.licenseId, credential: seat.value.identity.credential, tokenId: seat.value.identity.tokenId },
+      });
     },
 
     /** Deactivates in the foreground (the CLI), paced by the server's rate limit, audited. */

@@ -4,6 +4,7 @@
  * "last seen" — the staleness filter's one input. Pure functions over verified responses.
  */
 import type { ApiResource } from '../keygen/client.types.js';
+import type { SeatCapacity } from '../contract/admin.js';
 import type { Seat } from '../licensing/manager.types.js';
 
 function text(value: unknown): string | null {
@@ -46,5 +47,18 @@ export function seatOf(machine: ApiResource, fingerprint: string | null): Seat {
     lastSeen: latest([created, lastHeartbeat, lastCheckOut, lastValidated]),
     created: created ?? '',
     current: fingerprint !== null && seatFingerprint === fingerprint,
+  };
+}
+
+/** A license's seats in use (`relationships.machines.meta.count`) against its `maxMachines` (null: no limit). */
+export function capacityOf(license: ApiResource): SeatCapacity {
+  const machines = license.relationships?.machines as { meta?: { count?: unknown } } | undefined;
+  const count = machines?.meta?.count;
+  const max = license.attributes.maxMachines;
+  return {
+    licenseId: license.id,
+    name: text(license.attributes.name),
+    used: typeof count === 'number' && Number.isSafeInteger(count) && count >= 0 ? count : 0,
+    max: typeof max === 'number' && Number.isSafeInteger(max) && max >= 0 ? max : null,
   };
 }
