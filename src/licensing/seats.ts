@@ -101,11 +101,22 @@ export async function deactivateSeats(
 ): Promise<Result<BulkOutcome>> {
   const access = await resolveAccess(core, credentials, false);
   if (!access.ok) return access;
+  // The older report says "done of total" once per seat settled, not at every wait.
+  let reported = 0;
   const outcome = await runBulkDeactivation({
     ids: ids.map((id) => String(id)),
     deactivate: plainDeactivation(core, access.value.credentials),
     pacer: { initialConcurrency: PLAIN_CONCURRENCY, maxConcurrency: PLAIN_CONCURRENCY },
-    ...(onProgress === undefined ? {} : { onProgress: (pace) => onProgress(pace.deactivated + pace.alreadyGone + pace.failed, pace.total) }),
+    ...(onProgress === undefined
+      ? {}
+      : {
+          onProgress: (pace) => {
+            const done = pace.deactivated + pace.alreadyGone + pace.failed;
+            if (done === reported) return;
+            reported = done;
+            onProgress(done, pace.total);
+          },
+        }),
   });
   await seatsDeactivated(core, [...outcome.deactivated, ...outcome.alreadyGone]);
   return ok(outcome);
