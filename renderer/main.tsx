@@ -9,6 +9,7 @@ import { App } from './app.js';
 import { installServices } from './bridge/bridge.js';
 import { copyText } from './bridge/clipboard.js';
 import { adoptSessionSecret, sessionSecret } from './bridge/console-session.js';
+import { downloadFile } from './bridge/download.js';
 import { chooseFileInBrowser } from './bridge/file-picker.js';
 import { createHttpBridge } from './bridge/http-bridge.js';
 import { applyTheme, loadTheme, saveTheme } from './bridge/preferences.js';
@@ -24,6 +25,7 @@ installServices({
   bridge: window.tessera ?? createHttpBridge({ chooseFile: chooseFileInBrowser, sessionSecret: () => sessionSecret(tabStorage) }),
   copyText,
   saveTheme,
+  download: downloadFile,
 });
 
 store.setState({ theme: loadTheme() });

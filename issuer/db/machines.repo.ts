@@ -31,6 +31,7 @@ function toMachine(row: Row): Machine {
     lastHeartbeatAt: toNullableNumber(row.last_heartbeat_at),
     lastDeathEventAt: toNullableNumber(row.last_death_event_at),
     lastCheckOutAt: toNullableNumber(row.last_check_out_at),
+    lastValidatedAt: toNullableNumber(row.last_validated_at),
     metadata: toMetadata(row.metadata),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
@@ -87,6 +88,7 @@ const UPDATABLE = {
   lastHeartbeatAt: 'last_heartbeat_at',
   lastDeathEventAt: 'last_death_event_at',
   lastCheckOutAt: 'last_check_out_at',
+  lastValidatedAt: 'last_validated_at',
 } as const;
 
 /** A partial update, by domain field name. */
@@ -131,6 +133,7 @@ export class MachinesRepo {
   private readonly componentRows;
   private readonly processesPerMachine;
   private readonly remove;
+  private readonly validatedBy;
 
   constructor(private readonly db: Db) {
     this.byId = db.prepare('SELECT * FROM machines WHERE account_id = ? AND id = ?');
@@ -142,9 +145,9 @@ export class MachinesRepo {
     this.processesPerMachine = db.prepare(
       'SELECT p.machine_id AS machine_id, COUNT(*) AS n FROM processes p JOIN machines m ON m.id = p.machine_id WHERE m.license_id = ? GROUP BY p.machine_id',
     );
-    this.usageFor = db.prepare(
-      'SELECT COUNT(*) AS n, COALESCE(SUM(cores), 0) AS cores, COALESCE(SUM(memory), 0) AS memory, COALESCE(SUM(disk), 0) AS disk FROM machines WHERE license_id = ?',
-    );
+    // Kept by triggers (migration 4): one row read, however many machines the license has.
+    this.usageFor = db.prepare('SELECT machines AS n, cores, memory, disk FROM license_machine_usage WHERE license_id = ?');
+    this.validatedBy = db.prepare('UPDATE machines SET last_validated_at = @now WHERE license_id = @license AND fingerprint = @fingerprint');
     this.remove = db.prepare('DELETE FROM machines WHERE id = ?');
     this.insert = db.prepare(
       `INSERT INTO machines (id, account_id, license_id, policy_id, product_id, owner_id, fingerprint, name, ip, hostname, platform,
@@ -217,7 +220,7 @@ export class MachinesRepo {
 
   /** Machine count and total cores, memory and disk of a license. */
   usageForLicense(licenseId: string): MachineUsage {
-    const row = this.usageFor.get(licenseId) as { n: number; cores: number; memory: number; disk: number };
+    const row = (this.usageFor.get(licenseId) as { n: number; cores: number; memory: number; disk: number } | undefined) ?? { n: 0, cores: 0, memory: 0, disk: 0 };
     return { count: Number(row.n), cores: Number(row.cores), memory: Number(row.memory), disk: Number(row.disk) };
   }
 
@@ -297,6 +300,14 @@ export class MachinesRepo {
     return toMachine(this.byIdOnly.get(machine.id) as Row);
   }
 
+  /**
+   * Records that a validation named these fingerprints of the license, without touching
+   * `updated` (a validation reads the machine, it does not change it).
+   */
+  recordValidation(licenseId: string, fingerprints: readonly string[], now: number): void {
+    for (const fingerprint of new Set(fingerprints)) this.validatedBy.run({ license: licenseId, fingerprint, now });
+  }
+
   /** Deletes machines by id (components and processes cascade); returns how many existed. */
   delete(...machineIds: readonly string[]): number {
     let removed = 0;
@@ -305,16 +316,29 @@ export class MachinesRepo {
   }
 
   /**
-   * Machines whose heartbeat the culling may end: their policy deactivates dead machines and
-   * they require a heartbeat (policy) or have started one. The caller decides which are dead.
+   * Machines whose heartbeat the culling may end: their policy deactivates dead machines, they
+   * require a heartbeat (policy) or have started one, and their last sign of life (last
+   * heartbeat, else creation) is older than `now` less their policy's heartbeat window and
+   * `graceMs`. The caller decides which are dead; this only narrows the search, so that a
+   * license with many live machines is not read row by row on every activation.
    */
-  cullCandidates(scope: CullScope): Machine[] {
-    const [column, value] = 'licenseId' in scope ? ['m.license_id', scope.licenseId] : ['m.account_id', scope.accountId];
-    const sql = `SELECT m.* FROM machines m JOIN policies p ON p.id = m.policy_id
-                 WHERE ${column} = ? AND p.heartbeat_cull_strategy = 'DEACTIVATE_DEAD'
-                   AND (p.require_heartbeat = 1 OR m.last_heartbeat_at IS NOT NULL)
-                 ORDER BY m.created_at, m.rowid`;
-    return (this.db.prepare(sql).all(value) as Row[]).map(toMachine);
+  cullCandidates(scope: CullScope, now: number, graceMs: number): Machine[] {
+    const window = `CASE WHEN p.heartbeat_duration > 0 THEN p.heartbeat_duration ELSE ${DEFAULT_HEARTBEAT_DURATION_SECONDS} END * 1000`;
+    const conditions = `p.heartbeat_cull_strategy = 'DEACTIVATE_DEAD'
+                   AND COALESCE(m.last_heartbeat_at, m.created_at) < @now - @grace - ${window}
+                   AND (p.require_heartbeat = 1 OR m.last_heartbeat_at IS NOT NULL)`;
+    // For one license: the license's policy first (CROSS JOIN keeps that order), then a range on
+    // machines_license_last_sign, whose expression this one matches exactly.
+    const sql =
+      'licenseId' in scope
+        ? `SELECT m.* FROM policies p CROSS JOIN machines m
+           WHERE p.id = (SELECT policy_id FROM licenses WHERE id = @value) AND m.license_id = @value AND m.policy_id = p.id AND ${conditions}
+           ORDER BY m.created_at, m.rowid`
+        : `SELECT m.* FROM machines m JOIN policies p ON p.id = m.policy_id
+           WHERE m.account_id = @value AND ${conditions}
+           ORDER BY m.created_at, m.rowid`;
+    const value = 'licenseId' in scope ? scope.licenseId : scope.accountId;
+    return (this.db.prepare(sql).all({ value, now, grace: graceMs }) as Row[]).map(toMachine);
   }
 
   /** Newest first, filtered (see `machine-filter.ts`). */

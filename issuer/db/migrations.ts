@@ -277,9 +277,66 @@ ALTER TABLE accounts ADD COLUMN ecdsa_private_key_pem TEXT;
 ALTER TABLE accounts ADD COLUMN rsa_private_key_pem TEXT;
 `;
 
+const MACHINE_SCALE = `
+-- A license's machines in creation order (its seat list, newest first, pages through this
+-- index instead of sorting every machine of the license for every page).
+CREATE INDEX machines_license_created ON machines(license_id, created_at);
+
+-- Culling looks only at machines whose last sign of life (last heartbeat, else creation) is
+-- older than the shortest heartbeat window: a range on this index, not a scan of the license.
+CREATE INDEX machines_license_last_sign ON machines(license_id, COALESCE(last_heartbeat_at, created_at));
+
+-- When a validation named the machine by fingerprint: with the heartbeat and the last
+-- check-out, what tells an administrator that a seat is still in use.
+ALTER TABLE machines ADD COLUMN last_validated_at INTEGER;
+
+-- Machine count and resource totals per license, kept by triggers: every activation checks
+-- the license's limits, and counting a license's machines row by row made activation slower
+-- with every machine the license had.
+CREATE TABLE license_machine_usage (
+  license_id TEXT PRIMARY KEY REFERENCES licenses(id) ON DELETE CASCADE,
+  machines INTEGER NOT NULL DEFAULT 0,
+  cores INTEGER NOT NULL DEFAULT 0,
+  memory INTEGER NOT NULL DEFAULT 0,
+  disk INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+INSERT INTO license_machine_usage (license_id, machines, cores, memory, disk)
+  SELECT license_id, COUNT(*), COALESCE(SUM(cores), 0), COALESCE(SUM(memory), 0), COALESCE(SUM(disk), 0)
+  FROM machines GROUP BY license_id;
+
+CREATE TRIGGER machines_usage_insert AFTER INSERT ON machines BEGIN
+  INSERT OR IGNORE INTO license_machine_usage (license_id) VALUES (NEW.license_id);
+  UPDATE license_machine_usage
+     SET machines = machines + 1, cores = cores + COALESCE(NEW.cores, 0),
+         memory = memory + COALESCE(NEW.memory, 0), disk = disk + COALESCE(NEW.disk, 0)
+   WHERE license_id = NEW.license_id;
+END;
+
+CREATE TRIGGER machines_usage_delete AFTER DELETE ON machines BEGIN
+  UPDATE license_machine_usage
+     SET machines = machines - 1, cores = cores - COALESCE(OLD.cores, 0),
+         memory = memory - COALESCE(OLD.memory, 0), disk = disk - COALESCE(OLD.disk, 0)
+   WHERE license_id = OLD.license_id;
+END;
+
+CREATE TRIGGER machines_usage_update AFTER UPDATE OF license_id, cores, memory, disk ON machines BEGIN
+  UPDATE license_machine_usage
+     SET machines = machines - 1, cores = cores - COALESCE(OLD.cores, 0),
+         memory = memory - COALESCE(OLD.memory, 0), disk = disk - COALESCE(OLD.disk, 0)
+   WHERE license_id = OLD.license_id;
+  INSERT OR IGNORE INTO license_machine_usage (license_id) VALUES (NEW.license_id);
+  UPDATE license_machine_usage
+     SET machines = machines + 1, cores = cores + COALESCE(NEW.cores, 0),
+         memory = memory + COALESCE(NEW.memory, 0), disk = disk + COALESCE(NEW.disk, 0)
+   WHERE license_id = NEW.license_id;
+END;
+`;
+
 /** Every migration, oldest first. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'accounts, catalogue and licenses', sql: CORE_TABLES },
   { version: 2, name: 'machines, components, processes and tokens', sql: MACHINE_TABLES },
   { version: 3, name: 'ECDSA and RSA certificate keys', sql: CERTIFICATE_KEYS },
+  { version: 4, name: 'machine usage per license, seat indexes and last validation', sql: MACHINE_SCALE },
 ];

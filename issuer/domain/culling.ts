@@ -7,7 +7,7 @@
  */
 import type { CullScope } from '../db/machines.repo.js';
 import type { Store } from '../db/store.js';
-import { heartbeatRules, shouldCull, type HeartbeatRules } from './heartbeat.js';
+import { HEARTBEAT_DRIFT_MS, heartbeatRules, shouldCull, type HeartbeatRules } from './heartbeat.js';
 import type { Machine } from './types.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -26,7 +26,8 @@ function cull(store: Store, scope: CullScope, now: number): number {
     const policy = rulesOf(record.accountId, record.policyId);
     return policy !== null && shouldCull(record, policy, now);
   };
-  const deadMachines = store.machines.cullCandidates(scope).filter(isDead);
+  // A machine is culled only once dead for the drift past its window: older signs of life only.
+  const deadMachines = store.machines.cullCandidates(scope, now, HEARTBEAT_DRIFT_MS).filter(isDead);
   const machines = deadMachines.length === 0 ? 0 : store.transaction(() => store.machines.delete(...deadMachines.map((machine) => machine.id)));
   // A process's heartbeat starts at its creation, so the machine rules apply to it as to a machine that has pinged.
   const deadProcesses = store.processes.cullCandidates(scope).filter(isDead);

@@ -25,6 +25,12 @@ export interface ValidationRequest {
   readonly now: number;
 }
 
+/** The fingerprints a validation scope names (`fingerprint`, `fingerprints`), without blanks. */
+function namedFingerprints(scope: ValidationScope): string[] {
+  const named = [scope.fingerprint, ...(scope.fingerprints ?? [])];
+  return named.filter((fingerprint): fingerprint is string => typeof fingerprint === 'string' && fingerprint !== '');
+}
+
 function policyOf(store: Store, license: License): Policy {
   const policy = store.policies.findById(license.accountId, license.policyId);
   if (policy === null) throw new Error(`license ${license.id} has no policy ${license.policyId}`);
@@ -47,6 +53,8 @@ export function validateAndRecord(store: Store, license: License | null, request
     let recorded = store.licenses.update(license, { lastValidatedAt: now, ...(version === undefined ? {} : { lastValidatedVersion: version }) }, now, {
       touch: false,
     });
+    // The machines the validation named by fingerprint were seen now (the seat list's "last validated").
+    if (scope !== false) store.machines.recordValidation(license.id, namedFingerprints(scope), now);
     const expiry = scope === false ? null : expiryOnFirst('validation', recorded, policy, now);
     if (expiry !== null) recorded = store.licenses.update(recorded, { expiry }, now);
     return { result, license: recorded };

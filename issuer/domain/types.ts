@@ -183,6 +183,8 @@ export interface Machine {
   readonly lastHeartbeatAt: number | null;
   readonly lastDeathEventAt: number | null;
   readonly lastCheckOutAt: number | null;
+  /** When a validation last named this machine by fingerprint (an issuer extension: Keygen keeps no such time). */
+  readonly lastValidatedAt: number | null;
   readonly metadata: Metadata;
   readonly createdAt: number;
   readonly updatedAt: number;

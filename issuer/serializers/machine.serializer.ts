@@ -57,6 +57,9 @@ export function serializeMachine(machine: Machine, ctx: MachineSerializeContext)
       metadata: machine.metadata,
       created: iso(machine.createdAt),
       updated: iso(machine.updatedAt),
+      // An issuer extension after Keygen's own attributes: when a validation last named this
+      // machine by fingerprint. Keygen keeps no such time; JSON:API clients ignore what they do not know.
+      lastValidated: isoOrNull(machine.lastValidatedAt),
     },
     relationships: {
       account: accountRelationship(ctx.base, machine.accountId),

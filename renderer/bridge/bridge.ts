@@ -4,7 +4,7 @@
  * installs the browser's implementations, tests install fakes. Nothing here touches the DOM,
  * so the store runs in plain Node under test.
  */
-import type { TesseraBridge } from '../contract.js';
+import type { ExportFile, TesseraBridge } from '../contract.js';
 import type { Theme } from '../store/theme.js';
 
 export interface ShellServices {
@@ -14,6 +14,8 @@ export interface ShellServices {
   copyText(text: string): Promise<boolean>;
   /** Remembers the person's theme. */
   saveTheme(theme: Theme): void;
+  /** Offers an export to the person as a file download; false when the page cannot. */
+  download(file: ExportFile): boolean;
 }
 
 let services: ShellServices | null = null;
@@ -25,7 +27,7 @@ export function installServices(next: ShellServices | null): void {
 
 /** Tests: a bridge with inert page services (nothing copied, nothing saved); `null` uninstalls. */
 export function setBridge(bridge: TesseraBridge | null): void {
-  services = bridge === null ? null : { bridge, copyText: async () => false, saveTheme: () => undefined };
+  services = bridge === null ? null : { bridge, copyText: async () => false, saveTheme: () => undefined, download: () => false };
 }
 
 /** The installed services. Throws when none are: that is a wiring bug, not a user-facing failure. */

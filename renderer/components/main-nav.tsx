@@ -7,6 +7,7 @@ const ITEMS: readonly { readonly route: Route; readonly label: string }[] = [
   { route: 'activate', label: 'Activate' },
   { route: 'offline', label: 'Offline files' },
   { route: 'seats', label: 'Seats' },
+  { route: 'licenses', label: 'Licenses' },
   { route: 'settings', label: 'Settings' },
 ];
 

@@ -1,7 +1,7 @@
 /** Filtering and ordering seats for the table (display only: which seats exist is the core's answer). */
-import type { Seat } from '../contract.js';
+import { unseenFor, type Seat } from '../contract.js';
 
-export type SeatSortKey = 'name' | 'platform' | 'lastHeartbeat' | 'created';
+export type SeatSortKey = 'name' | 'platform' | 'lastHeartbeat' | 'created' | 'lastSeen';
 export interface SeatSort {
   readonly key: SeatSortKey;
   readonly direction: 'ascending' | 'descending';
@@ -24,13 +24,15 @@ function sortValue(seat: Seat, key: SeatSortKey): string | null {
       return seat.lastHeartbeat;
     case 'created':
       return seat.created;
+    case 'lastSeen':
+      return seat.lastSeen;
   }
 }
 
 /** A sorted copy; seats without a value come last in either direction, ties keep the server's order. */
 export function sortSeats(seats: readonly Seat[], sort: SeatSort): readonly Seat[] {
   const sign = sort.direction === 'ascending' ? 1 : -1;
-  const dates = sort.key === 'lastHeartbeat' || sort.key === 'created';
+  const dates = sort.key === 'lastHeartbeat' || sort.key === 'created' || sort.key === 'lastSeen';
   return seats
     .map((seat, index) => ({ seat, index, value: sortValue(seat, sort.key) }))
     .sort((a, b) => {
@@ -42,9 +44,17 @@ export function sortSeats(seats: readonly Seat[], sort: SeatSort): readonly Seat
     .map((entry) => entry.seat);
 }
 
-/** The seats whose name, hostname, platform or fingerprint contains `query` (case-insensitive). */
-export function filterSeats(seats: readonly Seat[], query: string): readonly Seat[] {
+/**
+ * The seats whose name, hostname, platform or fingerprint contains `query` (case-insensitive),
+ * and, when `unseenDays` is given, that have not been seen for that many days at `now` (the
+ * core computes each seat's last sign of life; `unseenFor` is the contract's one rule for it).
+ */
+export function filterSeats(seats: readonly Seat[], query: string, unseenDays: number | null = null, now = Date.now()): readonly Seat[] {
   const needle = query.trim().toLowerCase();
-  if (needle === '') return seats;
-  return seats.filter((seat) => [seat.name, seat.hostname, seat.platform, seat.fingerprint].some((value) => value !== null && value.toLowerCase().includes(needle)));
+  if (needle === '' && unseenDays === null) return seats;
+  return seats.filter(
+    (seat) =>
+      (needle === '' || [seat.name, seat.hostname, seat.platform, seat.fingerprint].some((value) => value !== null && value.toLowerCase().includes(needle))) &&
+      (unseenDays === null || unseenFor(seat, unseenDays, now)),
+  );
 }

@@ -1,91 +1,97 @@
-/** `#/seats`: every seat of the license (or of another one, with an administrator token), and bulk deactivation. */
-import { useEffect, useMemo, useState } from 'react';
-import { MESSAGES, type Seat } from '../contract.js';
+/**
+ * `#/seats`: every seat of a license — this machine's, one opened from the Licenses screen by an
+ * administrator, or one whose key its owner types (to free a seat without being activated) —
+ * with its capacity, filters (text, unseen for N days), export, and bulk deactivation with
+ * progress and Cancel.
+ */
+import { useEffect, useId, useMemo, useState } from 'react';
+import { capacityText, type Seat, type SeatAccess } from '../contract.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { FailureAlert } from '../components/failure-alert.js';
 import { seatCount } from '../store/seats.slice.js';
 import { useTessera } from '../store/use-tessera.js';
+import { BulkView } from './bulk-view.js';
 import { seatLabel } from './seat-order.js';
 import { SeatsTable } from './seats-table.js';
 
-function AdminAccess(): React.JSX.Element {
-  const access = useTessera((state) => state.seatAccess);
+/** An end user's own license key: shows and frees that license's seats without this machine being activated. */
+function LicenseKeyAccess({ open }: { readonly open: boolean }): React.JSX.Element {
   const loadSeats = useTessera((state) => state.loadSeats);
-  const [token, setToken] = useState('');
-  const [licenseId, setLicenseId] = useState('');
+  const [key, setKey] = useState('');
+  const id = useId();
   return (
-    <details className="card disclosure">
-      <summary>Use an administrator token</summary>
-      <p className="hint">To see the seats of another license, or when this machine is not activated. The token stays in this window's memory only.</p>
+    <details className="card disclosure" open={open}>
+      <summary>Use a license key</summary>
+      <p className="hint">To see and free the seats of your license when this machine is not activated (for example when the license is full). The key stays in this window's memory only.</p>
       <form
         className="form"
         onSubmit={(event) => {
           event.preventDefault();
-          const adminToken = token.trim();
-          const id = licenseId.trim();
-          if (adminToken === '' || id === '') return;
-          setToken('');
-          void loadSeats({ kind: 'admin', adminToken, licenseId: id });
+          const licenseKey = key.trim();
+          if (licenseKey === '') return;
+          setKey('');
+          void loadSeats({ kind: 'license-key', licenseKey });
         }}
       >
-        <div className="field-row">
-          <div className="field">
-            <label htmlFor="admin-token">Administrator token</label>
-            <input id="admin-token" type="password" autoComplete="off" spellCheck={false} required value={token} onChange={(event) => setToken(event.target.value)} />
-          </div>
-          <div className="field">
-            <label htmlFor="admin-license-id">License ID</label>
-            <input id="admin-license-id" type="text" autoComplete="off" spellCheck={false} required value={licenseId} onChange={(event) => setLicenseId(event.target.value)} />
-          </div>
+        <div className="field">
+          <label htmlFor={id}>License key</label>
+          <input id={id} type="password" autoComplete="off" spellCheck={false} required value={key} onChange={(event) => setKey(event.target.value)} />
         </div>
         <div className="actions">
           <button type="submit" className="button primary">
-            Load seats
+            Show seats
           </button>
-          {access.kind === 'admin' ? (
-            <button type="button" className="button" onClick={() => void loadSeats({ kind: 'active-license' })}>
-              Use this machine's license
-            </button>
-          ) : null}
         </div>
       </form>
     </details>
   );
 }
 
-function BulkOutcomeView({ seats }: { readonly seats: readonly Seat[] }): React.JSX.Element | null {
-  const bulk = useTessera((state) => state.bulk);
-  if (bulk.kind === 'idle') return null;
-  if (bulk.kind === 'working') {
-    const percent = bulk.total === 0 ? 0 : Math.round((bulk.done / bulk.total) * 100);
-    return (
-      <div className="card progress-card">
-        <p>
-          Deactivating seats… {bulk.done} of {bulk.total}
-        </p>
-        <div role="progressbar" aria-label="Deactivating seats" aria-valuemin={0} aria-valuemax={bulk.total} aria-valuenow={bulk.done} aria-valuetext={`${bulk.done} of ${bulk.total}`} className="progress">
-          <div className="progress-fill" style={{ width: `${percent}%` }} />
-        </div>
-      </div>
-    );
+function whose(access: SeatAccess): React.ReactNode {
+  switch (access.kind) {
+    case 'active-license':
+      return "Machines activated on this machine's license.";
+    case 'license-key':
+      return 'Machines activated on the license of the key you entered.';
+    case 'admin':
+    case 'admin-session':
+      return (
+        <>
+          Seats of license <code>{access.licenseId}</code>, as administrator.
+        </>
+      );
   }
-  const names = new Map(seats.map((seat) => [seat.id, seatLabel(seat)]));
+}
+
+function Toolbar({ shown, unseenDays, onDeactivate }: { readonly shown: readonly Seat[]; readonly unseenDays: number | null; readonly onDeactivate: () => void }): React.JSX.Element {
+  const view = useTessera((state) => state.seats);
+  const selection = useTessera((state) => state.seatSelection);
+  const bulk = useTessera((state) => state.bulk);
+  const exporting = useTessera((state) => state.exportStatus.kind === 'working');
+  const loadSeats = useTessera((state) => state.loadSeats);
+  const exportSeats = useTessera((state) => state.exportSeats);
+  const selectSeats = useTessera((state) => state.selectSeats);
+  const working = bulk.kind === 'working';
+  const suffix = unseenDays === null ? '' : ' (unseen ones)';
   return (
-    <div className="card">
-      <p className="success">Deactivated {seatCount(bulk.deactivated.length)}.</p>
-      {bulk.failed.length === 0 ? null : (
-        <div role="alert" className="alert">
-          <h2 className="alert-title">{seatCount(bulk.failed.length)} could not be deactivated</h2>
-          <ul className="failures">
-            {bulk.failed.map((failure) => (
-              <li key={failure.id}>
-                <strong>{names.get(failure.id) ?? failure.id}</strong>: {MESSAGES[failure.code].title}. {MESSAGES[failure.code].action} <code>{failure.code}</code>
-                {failure.message !== MESSAGES[failure.code].message ? <span className="alert-detail"> ({failure.message})</span> : null}
-              </li>
-            ))}
-          </ul>
-        </div>
+    <div className="actions end">
+      {unseenDays === null ? null : (
+        <button type="button" className="button" disabled={shown.length === 0 || working} onClick={() => selectSeats(shown.map((seat) => seat.id), true)}>
+          Select all unseen ({shown.length.toLocaleString('en')})
+        </button>
       )}
+      <button type="button" className="button" disabled={exporting} onClick={() => void exportSeats('csv', unseenDays ?? undefined)}>
+        Export CSV{suffix}
+      </button>
+      <button type="button" className="button" disabled={exporting} onClick={() => void exportSeats('json', unseenDays ?? undefined)}>
+        Export JSON{suffix}
+      </button>
+      <button type="button" className="button" disabled={view.kind === 'loading' || working} onClick={() => void loadSeats()}>
+        Reload
+      </button>
+      <button type="button" className="button danger" disabled={selection.size === 0 || working} onClick={onDeactivate}>
+        Deactivate selected ({selection.size.toLocaleString('en')})
+      </button>
     </div>
   );
 }
@@ -93,8 +99,9 @@ function BulkOutcomeView({ seats }: { readonly seats: readonly Seat[] }): React.
 export function SeatsScreen(): React.JSX.Element {
   const view = useTessera((state) => state.seats);
   const access = useTessera((state) => state.seatAccess);
+  const capacity = useTessera((state) => state.capacity);
   const selection = useTessera((state) => state.seatSelection);
-  const bulk = useTessera((state) => state.bulk);
+  const exportStatus = useTessera((state) => state.exportStatus);
   const loadSeats = useTessera((state) => state.loadSeats);
   const selectSeats = useTessera((state) => state.selectSeats);
   const deactivateSeats = useTessera((state) => state.deactivateSeats);
@@ -105,50 +112,52 @@ export function SeatsScreen(): React.JSX.Element {
     void loadSeats();
   }, [loadSeats]);
 
-  const seats = view.kind === 'loaded' ? view.seats : view.kind === 'loading' ? view.previous : null;
+  const seats = view.kind === 'loaded' ? view.seats : view.kind === 'loading' ? (view.partial.length > 0 ? view.partial : view.previous) : null;
   const selectedIds = useMemo(() => (seats ?? []).filter((seat) => selection.has(seat.id)).map((seat) => seat.id), [seats, selection]);
   const includesThisMachine = useMemo(() => (seats ?? []).some((seat) => seat.current && selection.has(seat.id)), [seats, selection]);
-  const working = bulk.kind === 'working';
+  const notActivated = view.kind === 'failed' && access.kind === 'active-license' && (view.code === 'NOT_ACTIVATED' || view.code === 'ADMIN_CREDENTIALS_REQUIRED');
+  const names = useMemo(() => new Map((seats ?? []).map((seat) => [seat.id, seatLabel(seat)])), [seats]);
 
   return (
     <>
       <h1 tabIndex={-1}>Seats</h1>
-      <p className="lede">
-        {access.kind === 'admin' ? (
-          <>
-            Seats of license <code>{access.licenseId}</code>, with an administrator token.
-          </>
-        ) : (
-          'Machines activated on the license of this machine.'
-        )}
-      </p>
-      <AdminAccess />
-      {view.kind === 'loading' ? <p className="muted">Loading seats… {view.loaded}</p> : null}
-      {view.kind === 'failed' ? (
-        <FailureAlert code={view.code} message={view.message}>
-          <button type="button" className="button" onClick={() => void loadSeats()}>
-            Try again
+      <p className="lede">{whose(access)}</p>
+      {capacity === null ? null : (
+        <p className="capacity">
+          <strong>{capacityText(capacity.used, capacity.max)}</strong> seats in use{capacity.name === null ? '' : ` on ${capacity.name}`}.
+        </p>
+      )}
+      <div className="actions">
+        {access.kind === 'active-license' ? null : (
+          <button type="button" className="button" onClick={() => void loadSeats({ kind: 'active-license' })}>
+            Use this machine's license
           </button>
-        </FailureAlert>
+        )}
+      </div>
+      <LicenseKeyAccess open={notActivated} />
+      {view.kind === 'loading' ? (
+        <p className="muted">
+          Loading seats… {view.loaded.toLocaleString('en')}
+          {view.total === null ? '' : ` of ${view.total.toLocaleString('en')}`}
+        </p>
       ) : null}
-      <BulkOutcomeView seats={seats ?? []} />
+      {view.kind === 'failed' ? (
+        notActivated ? (
+          <p className="hint">This machine is not activated: enter the license key above to see its seats, or open a license from the Licenses screen as an administrator.</p>
+        ) : (
+          <FailureAlert code={view.code} message={view.message}>
+            <button type="button" className="button" onClick={() => void loadSeats()}>
+              Try again
+            </button>
+          </FailureAlert>
+        )
+      ) : null}
+      {exportStatus.kind === 'failed' ? <FailureAlert code={exportStatus.code} message={exportStatus.message} /> : null}
+      {exportStatus.kind === 'working' ? <p className="muted">Exporting every seat…</p> : null}
+      <BulkView names={names} />
       {seats === null ? null : (
         <section className="card">
-          <SeatsTable
-            seats={seats}
-            selection={selection}
-            onSelect={selectSeats}
-            toolbar={
-              <div className="actions end">
-                <button type="button" className="button" disabled={view.kind === 'loading' || working} onClick={() => void loadSeats()}>
-                  Reload
-                </button>
-                <button type="button" className="button danger" disabled={selectedIds.length === 0 || working} onClick={() => setConfirming(true)}>
-                  Deactivate selected ({selectedIds.length})
-                </button>
-              </div>
-            }
-          />
+          <SeatsTable seats={seats} selection={selection} onSelect={selectSeats} toolbar={(shown, unseenDays) => <Toolbar shown={shown} unseenDays={unseenDays} onDeactivate={() => setConfirming(true)} />} />
         </section>
       )}
       <ConfirmDialog
@@ -161,7 +170,7 @@ export function SeatsScreen(): React.JSX.Element {
           void deactivateSeats(selectedIds);
         }}
       >
-        <p>Their seats are freed on the licensing server; those machines stop being licensed.</p>
+        <p>Their seats are freed on the licensing server; those machines stop being licensed. You can cancel while it runs.</p>
         {includesThisMachine ? <p className="warning">This includes this machine.</p> : null}
       </ConfirmDialog>
     </>

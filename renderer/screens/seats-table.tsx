@@ -1,23 +1,31 @@
 /**
  * The seats table, windowed: with 10,000 seats the DOM holds only the visible rows plus an
  * overscan, between two spacer rows, inside a scrolling container with a fixed row height.
+ * Fingerprints are shortened, in full on hover (and in exports); "last seen" is the core's.
  */
-import { memo, useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Seat } from '../contract.js';
+import { useWindowedRows } from '../components/use-window.js';
+import { shortFingerprint } from '../format/fingerprint.js';
 import { formatDateTime } from '../format/time.js';
-import { visibleRange } from '../format/windowing.js';
 import { filterSeats, seatLabel, sortSeats, type SeatSort, type SeatSortKey } from './seat-order.js';
 
 /** Must match `.seats-table tbody tr` in the stylesheet. */
 export const SEAT_ROW_HEIGHT = 40;
-const OVERSCAN = 10;
-const COLUMNS = 5;
+const COLUMNS = 10;
 
-const SORTABLE: readonly { readonly key: SeatSortKey; readonly label: string }[] = [
-  { key: 'name', label: 'Name' },
-  { key: 'platform', label: 'Platform' },
-  { key: 'lastHeartbeat', label: 'Last heartbeat' },
-  { key: 'created', label: 'Activated' },
+type Column = { readonly label: string; readonly sort?: SeatSortKey; readonly className?: string };
+
+const COLUMN_HEADS: readonly Column[] = [
+  { label: 'Name', sort: 'name' },
+  { label: 'Hostname', className: 'col-host' },
+  { label: 'Platform', sort: 'platform', className: 'col-platform' },
+  { label: 'Fingerprint', className: 'col-fingerprint' },
+  { label: 'Activated', sort: 'created', className: 'col-date' },
+  { label: 'Last heartbeat', sort: 'lastHeartbeat', className: 'col-date' },
+  { label: 'Last check-out', className: 'col-date' },
+  { label: 'Last validated', className: 'col-date' },
+  { label: 'Last seen', sort: 'lastSeen', className: 'col-date' },
 ];
 
 interface SeatRowProps {
@@ -37,9 +45,16 @@ const SeatRow = memo(function SeatRow({ seat, index, selected, onSelect }: SeatR
         {seatLabel(seat)}
         {seat.current ? <span className="tag"> (this machine)</span> : null}
       </td>
+      <td title={seat.hostname ?? undefined}>{seat.hostname ?? '—'}</td>
       <td>{seat.platform ?? '—'}</td>
-      <td>{formatDateTime(seat.lastHeartbeat, 'Never')}</td>
+      <td title={seat.fingerprint}>
+        <code>{shortFingerprint(seat.fingerprint)}</code>
+      </td>
       <td>{formatDateTime(seat.created)}</td>
+      <td>{formatDateTime(seat.lastHeartbeat, 'Never')}</td>
+      <td>{formatDateTime(seat.lastCheckOut, 'Never')}</td>
+      <td>{formatDateTime(seat.lastValidated, 'Not recorded')}</td>
+      <td>{formatDateTime(seat.lastSeen)}</td>
     </tr>
   );
 });
@@ -81,47 +96,23 @@ export interface SeatsTableProps {
   readonly seats: readonly Seat[];
   readonly selection: ReadonlySet<string>;
   readonly onSelect: SeatRowProps['onSelect'];
-  /** Shown above the table, right of the filter (the bulk button). */
-  readonly toolbar?: React.ReactNode;
+  /** Shown above the table, right of the filters (bulk and export buttons); given the seats shown. */
+  readonly toolbar?: (shown: readonly Seat[], unseenDays: number | null) => React.ReactNode;
 }
 
 export function SeatsTable({ seats, selection, onSelect, toolbar }: SeatsTableProps): React.JSX.Element {
   const [filter, setFilter] = useState('');
+  const [unseen, setUnseen] = useState('');
   const [sort, setSort] = useState<SeatSort>({ key: 'created', direction: 'ascending' });
   const query = useDeferredValue(filter);
+  const unseenDays = /^\d{1,5}$/.test(unseen.trim()) ? Number(unseen.trim()) : null;
   const sorted = useMemo(() => sortSeats(seats, sort), [seats, sort]);
-  const shown = useMemo(() => filterSeats(sorted, query), [sorted, query]);
-
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const bodyRef = useRef<HTMLTableSectionElement>(null);
-  const [viewport, setViewport] = useState({ top: 0, height: 480 });
-  const measure = useCallback(() => {
-    const container = scrollRef.current;
-    const body = bodyRef.current;
-    if (container === null) return;
-    // Where the first row starts inside the scrolled content (below the caption and header).
-    const offset = body === null ? 0 : body.getBoundingClientRect().top - container.getBoundingClientRect().top + container.scrollTop;
-    const top = Math.max(0, container.scrollTop - offset);
-    const height = container.clientHeight;
-    setViewport((previous) => (previous.top === top && previous.height === height ? previous : { top, height }));
-  }, []);
-
-  useLayoutEffect(() => {
-    measure();
-    const container = scrollRef.current;
-    if (container === null || typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(measure);
-    observer.observe(container);
-    return () => observer.disconnect();
-  }, [measure]);
+  const shown = useMemo(() => filterSeats(sorted, query, unseenDays), [sorted, query, unseenDays]);
+  const { scrollRef, bodyRef, range, measure, toTop } = useWindowedRows(shown.length, SEAT_ROW_HEIGHT);
 
   // A new filter or order starts at the top.
-  useLayoutEffect(() => {
-    if (scrollRef.current !== null) scrollRef.current.scrollTop = 0;
-    measure();
-  }, [query, sort, measure]);
+  useLayoutEffect(() => toTop(), [query, unseenDays, sort, toTop]);
 
-  const range = visibleRange({ scrollTop: viewport.top, viewportHeight: viewport.height, rowHeight: SEAT_ROW_HEIGHT, overscan: OVERSCAN, count: shown.length });
   const toggleSort = (key: SeatSortKey): void =>
     setSort((current) => ({ key, direction: current.key === key && current.direction === 'ascending' ? 'descending' : 'ascending' }));
 
@@ -132,41 +123,52 @@ export function SeatsTable({ seats, selection, onSelect, toolbar }: SeatsTablePr
           <label htmlFor="seat-filter">Filter seats</label>
           <input id="seat-filter" type="search" value={filter} placeholder="Name, hostname, platform or fingerprint" onChange={(event) => setFilter(event.target.value)} />
         </div>
-        <p className="muted count">{shown.length === seats.length ? `${seats.length} ${seats.length === 1 ? 'seat' : 'seats'}` : `Showing ${shown.length} of ${seats.length} seats`}</p>
-        {toolbar}
+        <div className="field inline narrow-field">
+          <label htmlFor="seat-unseen">Unseen for at least (days)</label>
+          <input id="seat-unseen" type="number" inputMode="numeric" min={0} max={36500} value={unseen} placeholder="Any" onChange={(event) => setUnseen(event.target.value)} />
+        </div>
+        <p className="muted count" aria-live="polite">
+          {shown.length === seats.length ? seatsText(seats.length) : `Showing ${shown.length.toLocaleString('en')} of ${seatsText(seats.length)}`}
+        </p>
+        {toolbar?.(shown, unseenDays)}
       </div>
-      <div className="table-scroll" ref={scrollRef} onScroll={measure}>
+      <div className="table-scroll" ref={scrollRef} onScroll={measure} tabIndex={0} role="region" aria-label="Seats, scrollable">
         <table className="table seats-table" aria-rowcount={shown.length + 1}>
           <caption className="table-title">Seats of this license</caption>
           <colgroup>
             <col className="col-select" />
-            <col />
-            <col className="col-platform" />
-            <col className="col-date" />
-            <col className="col-date" />
+            {COLUMN_HEADS.map((column) => (
+              <col key={column.label} className={column.className} />
+            ))}
           </colgroup>
           <thead>
             <tr aria-rowindex={1}>
               <th scope="col" className="select-cell">
                 <SelectAll shown={shown} selection={selection} onSelect={onSelect} />
               </th>
-              {SORTABLE.map((column) => (
-                <th key={column.key} scope="col" aria-sort={sort.key === column.key ? sort.direction : undefined}>
-                  <button type="button" className="sort-button" onClick={() => toggleSort(column.key)}>
+              {COLUMN_HEADS.map((column) =>
+                column.sort === undefined ? (
+                  <th key={column.label} scope="col">
                     {column.label}
-                    <span className="sort-mark" aria-hidden="true">
-                      {sort.key !== column.key ? '↕' : sort.direction === 'ascending' ? '↑' : '↓'}
-                    </span>
-                  </button>
-                </th>
-              ))}
+                  </th>
+                ) : (
+                  <th key={column.label} scope="col" aria-sort={sort.key === column.sort ? sort.direction : undefined}>
+                    <button type="button" className="sort-button" onClick={() => toggleSort(column.sort as SeatSortKey)}>
+                      {column.label}
+                      <span className="sort-mark" aria-hidden="true">
+                        {sort.key !== column.sort ? '↕' : sort.direction === 'ascending' ? '↑' : '↓'}
+                      </span>
+                    </button>
+                  </th>
+                ),
+              )}
             </tr>
           </thead>
           <tbody ref={bodyRef}>
             {shown.length === 0 ? (
               <tr>
                 <td colSpan={COLUMNS} className="muted">
-                  {seats.length === 0 ? 'This license has no seats in use.' : 'No seat matches the filter.'}
+                  {seats.length === 0 ? 'This license has no seats in use.' : 'No seat matches the filters.'}
                 </td>
               </tr>
             ) : null}
@@ -180,4 +182,8 @@ export function SeatsTable({ seats, selection, onSelect, toolbar }: SeatsTablePr
       </div>
     </>
   );
+}
+
+function seatsText(count: number): string {
+  return `${count.toLocaleString('en')} ${count === 1 ? 'seat' : 'seats'}`;
 }

@@ -4,6 +4,7 @@ import type { DoctorCheck, DoctorReport, SettingsView } from '../contract.js';
 import { FailureAlert } from '../components/failure-alert.js';
 import { THEMES, type Theme } from '../store/theme.js';
 import { useTessera } from '../store/use-tessera.js';
+import { AdministratorSettings } from './audit-view.js';
 
 const THEME_LABELS: Readonly<Record<Theme, string>> = { system: 'System', light: 'Light', dark: 'Dark' };
 
@@ -185,6 +186,7 @@ export function SettingsScreen(): React.JSX.Element {
       </section>
       <Checks />
       <Diagnostics />
+      <AdministratorSettings />
     </>
   );
 }

@@ -6,6 +6,7 @@ import { EXIT, printJson, UsageError, type Io } from './output.js';
 import { codeTitle, licenseLines } from './status.command.js';
 
 export const LICENSES_HELP = `Usage: tessera licenses list|show ID|use ID|remove ID|dismiss-notices [--config FILE] [--json]
+       tessera licenses list --remote …   (the product's licenses on the server: see --remote --help)
 
 The licenses installed on this machine, by activation or by importing a license file. Status
 answers for the active one: the one you chose (activating a key chooses its license), else the
@@ -84,6 +85,8 @@ function describeList(licenses: readonly InstalledLicense[]): string {
 
 /** `tessera licenses`: returns the process exit code. */
 export async function licensesCommand(argv: readonly string[], io: Io, context: CliContext): Promise<number> {
+  // The product's licenses on the server are another command, with its own options.
+  if (argv.includes('--remote')) return (await import('./remote-licenses.command.js')).remoteLicensesCommand(argv, io, context);
   const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: COMMON_OPTIONS });
   if (values.help) {
     io.stdout(LICENSES_HELP);

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { FailureCode } from '../contract/codes.js';
 import { exitCodeFor } from '../contract/failures.js';
 import { messageFor } from '../contract/messages.js';
+import type { KeygenAdminClient } from '../keygen/client.types.js';
 import type { LicensingRuntime, OpenLicensing } from '../licensing/runtime.types.js';
 import type { SecretStore } from '../vault/secret-store.js';
 import { maskSecret, printFailure, printJson, UsageError, type Io } from './output.js';
@@ -25,6 +26,8 @@ export interface CliContext {
   readonly agentSecrets?: (() => SecretStore) | undefined;
   /** Resolves when a long-running command (serve) should stop: Ctrl-C or SIGTERM. */
   readonly untilStopped: () => Promise<void>;
+  /** The administrator commands' API client; default: one for the vendor configuration (tests inject one). */
+  readonly adminClient?: KeygenAdminClient | undefined;
 }
 
 /** The options every licensing command accepts, for `parseArgs`. */
@@ -75,6 +78,7 @@ export function resolveContext(overrides: Partial<CliContext> = {}): CliContext 
     confirm: 'confirm' in overrides ? overrides.confirm : process.stdin.isTTY ? confirmOnTerminal : undefined,
     agentSecrets: overrides.agentSecrets,
     untilStopped: overrides.untilStopped ?? untilSignal,
+    adminClient: overrides.adminClient,
   };
 }
 

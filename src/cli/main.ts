@@ -14,7 +14,10 @@ Commands:
   deactivate           free this machine's seat and remove its license
   import FILE          install a license or machine file carried in by hand (air-gapped)
   licenses             list, show or remove the licenses installed on this machine
-  seats                for admins: list a license's seats, deactivate them
+                       (--remote: the product's licenses on the server, for admins)
+  seats                a license's seats: list (stale ones too), export, deactivate in bulk
+  admin                for admins: sign in with an admin or product token, sign out
+  audit                the administrator actions recorded on this machine
   serve                start the local agent (HTTP API on 127.0.0.1) for the web console
   verify FILE|FOLDER   verify a license or machine file offline (signature, decryption, claims)
   fingerprint          print this machine's fingerprint and components
@@ -41,6 +44,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   import: async () => (await import('./import.command.js')).importCommand,
   licenses: async () => (await import('./licenses.command.js')).licensesCommand,
   seats: async () => (await import('./seats.command.js')).seatsCommand,
+  admin: async () => (await import('./admin.command.js')).adminCommand,
+  audit: async () => (await import('./audit.command.js')).auditCommand,
   serve: async () => (await import('./serve.command.js')).serveCommand,
   verify: async () => (await import('./verify.command.js')).verifyCommand,
   fingerprint: async () => (await import('./fingerprint.command.js')).fingerprintCommand,

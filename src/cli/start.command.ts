@@ -21,7 +21,7 @@ What "npm start" runs: Tessera's desktop app, or its web console where the app c
 
 With no vendor configured, it first starts the embedded local issuer (a Keygen-compatible
 licensing server on 127.0.0.1, with a demo product and one license key per demo policy) and
-prints its address, public key, the demo keys and an admin token for the Seats screen (a new
+prints its address, public key, the demo keys and an admin token for the Licenses screen (a new
 one at every start). Its database lives in the data folder
 (TESSERA_HOME, or the platform's app data folder), so the same demo keys come back on the next
 start; its vendor configuration is written beside it (issuer/tessera.config.json), where the
@@ -55,7 +55,7 @@ interface IssuerStartLine {
   readonly url: string;
   readonly account: string;
   readonly publicKey: string;
-  /** A new admin token of the demo account, minted at every start (the Seats screen's admin access). */
+  /** A new admin token of the demo account, minted at every start (to sign in on the Licenses screen). */
   readonly adminToken: string;
   readonly config: Readonly<Record<string, unknown>>;
   readonly licenses: readonly { readonly key: string; readonly policy: string; readonly expiry: string | null; readonly suspended: boolean }[];
@@ -258,7 +258,7 @@ async function printSummary(io: Io, started: IssuerStartLine, database: string):
       'Demo license keys:',
       ...keys,
       '',
-      'Admin token of the demo account (for the Seats screen and TESSERA_ADMIN_TOKEN; a new one at every start):',
+      'Admin token of the demo account (sign in on the Licenses screen, or "tessera admin sign-in"; a new one at every start):',
       `  ${started.adminToken}`,
       '',
       ...(fingerprint.ok ? [`This machine's fingerprint: ${fingerprint.value}`, ''] : []),

@@ -171,6 +171,25 @@ export const AGENT_CODES = [
 ] as const;
 export type AgentCode = (typeof AGENT_CODES)[number];
 
+/**
+ * Failures of the administrator views (`src/admin/`): signing in with an admin or product
+ * token, product-wide lists, exports, bulk deactivation jobs and the audit log.
+ */
+export const ADMIN_CODES = [
+  'ADMIN_SIGN_IN_REQUIRED',
+  'ADMIN_TOKEN_REFUSED',
+  'ADMIN_TOKEN_EXPIRED',
+  'ADMIN_TOKEN_NOT_ADMIN',
+  'ADMIN_TOKEN_OTHER_PRODUCT',
+  'ADMIN_LICENSE_NOT_FOUND',
+  'EXPORT_INCOMPLETE',
+  'EXPORT_WRITE_FAILED',
+  'AUDIT_LOG_UNUSABLE',
+  'BULK_JOB_NOT_FOUND',
+  'BULK_JOB_RUNNING',
+] as const;
+export type AdminCode = (typeof ADMIN_CODES)[number];
+
 export const FAILURE_CODES = [
   ...LICENSE_FILE_CODES,
   ...RESPONSE_SIGNATURE_CODES,
@@ -184,6 +203,7 @@ export const FAILURE_CODES = [
   ...LOCAL_CODES,
   ...TRUST_CODES,
   ...AGENT_CODES,
+  ...ADMIN_CODES,
 ] as const;
 export type FailureCode = (typeof FAILURE_CODES)[number];
 

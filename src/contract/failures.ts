@@ -220,6 +220,23 @@ export const FAILURES = {
   SIGNATURE_REPLAYED: { status: 401, exit: 1, transient: false },
   // The replay memory is full: the same request, signed anew, works a minute later.
   TOO_MANY_SIGNED_REQUESTS: { status: 429, exit: 1, transient: true },
+
+  // The administrator views. A token that is missing, refused, expired or not an
+  // administrator's needs a person to sign in again: 403, never retried.
+  ADMIN_SIGN_IN_REQUIRED: { status: 403, exit: 1, transient: false },
+  ADMIN_TOKEN_REFUSED: { status: 403, exit: 1, transient: false },
+  ADMIN_TOKEN_EXPIRED: { status: 403, exit: 1, transient: false },
+  ADMIN_TOKEN_NOT_ADMIN: { status: 403, exit: 1, transient: false },
+  ADMIN_TOKEN_OTHER_PRODUCT: { status: 403, exit: 1, transient: false },
+  ADMIN_LICENSE_NOT_FOUND: NOT_INSTALLED,
+  // An export that stopped part-way wrote nothing; its detail names the page and the cause.
+  // Running it again walks every page anew, a choice left to the person (not retried as is).
+  EXPORT_INCOMPLETE: { status: 503, exit: 1, transient: false },
+  EXPORT_WRITE_FAILED: LOCAL_FAULT,
+  AUDIT_LOG_UNUSABLE: LOCAL_FAULT,
+  BULK_JOB_NOT_FOUND: NOT_INSTALLED,
+  // One bulk deactivation at a time: the next may start once this one ends.
+  BULK_JOB_RUNNING: { status: 503, exit: 1, transient: true },
 } as const satisfies Record<FailureCode, FailureHandling>;
 
 /** The agent's HTTP status for a failure. */

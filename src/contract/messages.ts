@@ -701,6 +701,62 @@ export const MESSAGES = {
     message: 'The agent is remembering too many recent signed requests to accept another now.',
     action: 'Try again in a minute.',
   },
+  // Administrator views (ADMIN_CODES).
+  ADMIN_SIGN_IN_REQUIRED: {
+    title: 'Administrator sign-in needed',
+    message: 'This view needs an administrator or product token, and none is signed in.',
+    action: 'Sign in with an admin or product token (Licenses screen, "tessera admin sign-in", or TESSERA_ADMIN_TOKEN).',
+  },
+  ADMIN_TOKEN_REFUSED: {
+    title: 'Token not accepted',
+    message: "The licensing server does not know this token for the configured account: it was revoked, mistyped, or belongs to another account.",
+    action: 'Create a new admin or product token in this account and sign in with it.',
+  },
+  ADMIN_TOKEN_EXPIRED: {
+    title: 'Token expired',
+    message: 'The administrator token has passed its expiry date.',
+    action: 'Create a new admin or product token and sign in again.',
+  },
+  ADMIN_TOKEN_NOT_ADMIN: {
+    title: 'Not an administrator token',
+    message: 'This token belongs to a license or a user, which may not manage other licenses.',
+    action: 'Sign in with an admin token or a product token instead.',
+  },
+  ADMIN_TOKEN_OTHER_PRODUCT: {
+    title: 'Token of another product',
+    message: 'This product token belongs to a different product than the one Tessera is configured for.',
+    action: "Sign in with a token of this product (see the vendor configuration's product), or an admin token.",
+  },
+  ADMIN_LICENSE_NOT_FOUND: {
+    title: 'No such license',
+    message: 'The licensing server has no license with this id that this token may see.',
+    action: 'Check the id with "tessera licenses list --remote" (or the Licenses screen) and try again.',
+  },
+  EXPORT_INCOMPLETE: {
+    title: 'Export stopped',
+    message: 'The export stopped before every page was read, so nothing was written.',
+    action: 'Fix the cause given in the details, then export again.',
+  },
+  EXPORT_WRITE_FAILED: {
+    title: 'Export not written',
+    message: 'The export could not be written to the file (folder missing, no permission, or disk full); no partial file was left.',
+    action: 'Choose a folder you can write to with enough free space, then export again.',
+  },
+  AUDIT_LOG_UNUSABLE: {
+    title: 'Audit log unusable',
+    message: "The administrator views' folder (admin/ in the data folder: the audit log and the sign-in) cannot be written or read, and no administrator action runs unrecorded.",
+    action: 'Check that the data folder is yours and writable and that the disk has space, then try again.',
+  },
+  BULK_JOB_NOT_FOUND: {
+    title: 'No such bulk deactivation',
+    message: 'This bulk deactivation is not known here (it finished long ago, or Tessera was restarted).',
+    action: 'Reload the seats to see which ones remain, and start again if needed.',
+  },
+  BULK_JOB_RUNNING: {
+    title: 'A bulk deactivation is running',
+    message: 'Another bulk deactivation is still running; only one runs at a time.',
+    action: 'Wait for it to finish, or cancel it, then start again.',
+  },
 } as const satisfies Record<FailureCode, CodeMessage>;
 
 /** The user-facing message for a code. */

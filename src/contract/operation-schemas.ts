@@ -28,7 +28,14 @@ const nothing = z.strictObject({});
 const seatAccess = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('active-license') }),
   z.strictObject({ kind: z.literal('admin'), adminToken: licenseKeySchema, licenseId: idSchema }),
+  z.strictObject({ kind: z.literal('admin-session'), licenseId: idSchema }),
+  z.strictObject({ kind: z.literal('license-key'), licenseKey: licenseKeySchema }),
 ]);
+/** Seats one bulk deactivation may name: a license of this size, in one job. */
+export const MAX_SEATS_PER_JOB = 20_000;
+const exportFormat = z.enum(['csv', 'json']);
+const search = z.string().max(256);
+const jobId = z.string().uuid();
 
 /** Every operation's input schema; `satisfies` makes the compiler fail when one is missing or disagrees with the contract. */
 export const OPERATION_SCHEMAS = {
@@ -46,6 +53,17 @@ export const OPERATION_SCHEMAS = {
   'settings:get': nothing,
   'settings:diagnostics': nothing,
   'settings:doctor': nothing,
+  'admin:sign-in': z.strictObject({ token: licenseKeySchema }),
+  'admin:session': nothing,
+  'admin:sign-out': nothing,
+  'admin:licenses': z.strictObject({ page: z.int().min(1).max(1_000_000).optional(), size: z.int().min(1).max(100).optional(), search: search.optional() }),
+  'admin:export-licenses': z.strictObject({ format: exportFormat, search: search.optional() }),
+  'seats:capacity': z.strictObject({ access: seatAccess }),
+  'seats:export': z.strictObject({ access: seatAccess, format: exportFormat, unseenDays: z.int().min(0).max(36_500).optional() }),
+  'seats:bulk-start': z.strictObject({ access: seatAccess, ids: z.array(idSchema).min(1).max(MAX_SEATS_PER_JOB) }),
+  'seats:bulk-status': z.strictObject({ jobId }),
+  'seats:bulk-cancel': z.strictObject({ jobId }),
+  'audit:list': z.strictObject({ limit: z.int().min(1).max(10_000).optional() }),
 } satisfies { readonly [N in OperationName]: z.ZodType<OperationInput<N>, unknown> };
 
 /**

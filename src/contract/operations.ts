@@ -6,6 +6,7 @@
  * Portable: the renderer imports this file (types and pure helpers only, no schema library).
  * The run-time input schemas live beside it in `operation-schemas.ts`, for the Node side.
  */
+import type { AdminLicense, AdminSession, AuditEntry, BulkProgress, ExportFile, ExportFormat, ListPage, SeatCapacity } from './admin.js';
 import type { FailureCode, Result } from './codes.js';
 import type { DoctorReport } from './doctor.js';
 import type { BulkOutcome, InstalledLicense, Paged, Seat, StatusReport } from '../licensing/manager.types.js';
@@ -13,8 +14,16 @@ import type { BulkOutcome, InstalledLicense, Paged, Seat, StatusReport } from '.
 /** The permission an operation needs from a web console session or an agent token. */
 export type OperationScope = 'licensing:read' | 'licensing:write' | 'licensing:delete';
 
-/** Who can list or deactivate seats: the active license's own key (kept in the keychain), or an administrator. */
-export type SeatAccess = { readonly kind: 'active-license' } | { readonly kind: 'admin'; readonly adminToken: string; readonly licenseId: string };
+/**
+ * Who can list or deactivate seats: the active license's own key (kept in the keychain), an
+ * administrator (a token given with the request, or the signed-in one, which never leaves the
+ * core), or a license key typed by its owner (an end user freeing a seat without being activated).
+ */
+export type SeatAccess =
+  | { readonly kind: 'active-license' }
+  | { readonly kind: 'admin'; readonly adminToken: string; readonly licenseId: string }
+  | { readonly kind: 'admin-session'; readonly licenseId: string }
+  | { readonly kind: 'license-key'; readonly licenseKey: string };
 
 /** A license or machine file picked by the person (native dialog, file picker or drag-and-drop): its name and text. */
 export interface ChosenFile {
@@ -65,6 +74,18 @@ export interface OperationMap {
   'settings:diagnostics': { input: Record<string, never>; value: { readonly text: string } };
   /** The checks of `tessera doctor`: keychain, data folder, state, network, TLS, clock, configuration. */
   'settings:doctor': { input: Record<string, never>; value: DoctorReport };
+  // Administrator views.
+  'admin:sign-in': { input: { readonly token: string }; value: AdminSession };
+  'admin:session': { input: Record<string, never>; value: AdminSession | null };
+  'admin:sign-out': { input: Record<string, never>; value: null };
+  'admin:licenses': { input: { readonly page?: number; readonly size?: number; readonly search?: string }; value: ListPage<AdminLicense> };
+  'admin:export-licenses': { input: { readonly format: ExportFormat; readonly search?: string }; value: ExportFile };
+  'seats:capacity': { input: { readonly access: SeatAccess }; value: SeatCapacity };
+  'seats:export': { input: { readonly access: SeatAccess; readonly format: ExportFormat; readonly unseenDays?: number }; value: ExportFile };
+  'seats:bulk-start': { input: { readonly access: SeatAccess; readonly ids: readonly string[] }; value: BulkProgress };
+  'seats:bulk-status': { input: { readonly jobId: string }; value: BulkProgress };
+  'seats:bulk-cancel': { input: { readonly jobId: string }; value: BulkProgress };
+  'audit:list': { input: { readonly limit?: number }; value: { readonly entries: readonly AuditEntry[]; readonly path: string } };
 }
 
 export type OperationName = keyof OperationMap;
@@ -101,6 +122,17 @@ export const OPERATIONS: { readonly [N in OperationName]: OperationSpec<N> } = {
   'settings:get': { domain: 'settings', verb: 'get', args: [], scope: 'licensing:read', servedBy: 'core' },
   'settings:diagnostics': { domain: 'settings', verb: 'diagnostics', args: [], scope: 'licensing:read', servedBy: 'core' },
   'settings:doctor': { domain: 'settings', verb: 'doctor', args: [], scope: 'licensing:read', servedBy: 'core' },
+  'admin:sign-in': { domain: 'admin', verb: 'signIn', args: ['token'], scope: 'licensing:write', servedBy: 'core' },
+  'admin:session': { domain: 'admin', verb: 'session', args: [], scope: 'licensing:read', servedBy: 'core' },
+  'admin:sign-out': { domain: 'admin', verb: 'signOut', args: [], scope: 'licensing:write', servedBy: 'core' },
+  'admin:licenses': { domain: 'admin', verb: 'licenses', args: ['page', 'size', 'search'], scope: 'licensing:read', servedBy: 'core' },
+  'admin:export-licenses': { domain: 'admin', verb: 'exportLicenses', args: ['format', 'search'], scope: 'licensing:read', servedBy: 'core' },
+  'seats:capacity': { domain: 'seats', verb: 'capacity', args: ['access'], scope: 'licensing:read', servedBy: 'core' },
+  'seats:export': { domain: 'seats', verb: 'export', args: ['access', 'format', 'unseenDays'], scope: 'licensing:read', servedBy: 'core' },
+  'seats:bulk-start': { domain: 'seats', verb: 'bulkStart', args: ['access', 'ids'], scope: 'licensing:delete', servedBy: 'core' },
+  'seats:bulk-status': { domain: 'seats', verb: 'bulkStatus', args: ['jobId'], scope: 'licensing:read', servedBy: 'core' },
+  'seats:bulk-cancel': { domain: 'seats', verb: 'bulkCancel', args: ['jobId'], scope: 'licensing:delete', servedBy: 'core' },
+  'audit:list': { domain: 'audit', verb: 'list', args: ['limit'], scope: 'licensing:read', servedBy: 'core' },
 };
 
 export const OPERATION_NAMES = Object.keys(OPERATIONS) as OperationName[];
@@ -126,7 +158,26 @@ type VerbArgs<N extends OperationName> = N extends 'license:status'
             ? [access: SeatAccess, page?: number, size?: number]
             : N extends 'seats:deactivate'
               ? [access: SeatAccess, ids: readonly string[]]
-              : [];
+              : AdminVerbArgs<N>;
+
+/** The administrator views' verbs' arguments. */
+type AdminVerbArgs<N extends OperationName> = N extends 'admin:sign-in'
+  ? [token: string]
+  : N extends 'admin:licenses'
+    ? [page?: number, size?: number, search?: string]
+    : N extends 'admin:export-licenses'
+      ? [format: ExportFormat, search?: string]
+      : N extends 'seats:capacity'
+        ? [access: SeatAccess]
+        : N extends 'seats:export'
+          ? [access: SeatAccess, format: ExportFormat, unseenDays?: number]
+          : N extends 'seats:bulk-start'
+            ? [access: SeatAccess, ids: readonly string[]]
+            : N extends 'seats:bulk-status' | 'seats:bulk-cancel'
+              ? [jobId: string]
+              : N extends 'audit:list'
+                ? [limit?: number]
+                : [];
 
 /** `window.tessera`: `license.activate(key)`, `license.status()`, `files.chooseFile()`, … */
 export interface TesseraBridge {
@@ -139,8 +190,24 @@ export interface TesseraBridge {
   };
   readonly files: { chooseFile: Verb<'files:choose'>; import: Verb<'files:import'> };
   readonly licenses: { list: Verb<'licenses:list'>; remove: Verb<'licenses:remove'> };
-  readonly seats: { list: Verb<'seats:list'>; deactivate: Verb<'seats:deactivate'> };
+  readonly seats: {
+    list: Verb<'seats:list'>;
+    deactivate: Verb<'seats:deactivate'>;
+    capacity: Verb<'seats:capacity'>;
+    export: Verb<'seats:export'>;
+    bulkStart: Verb<'seats:bulk-start'>;
+    bulkStatus: Verb<'seats:bulk-status'>;
+    bulkCancel: Verb<'seats:bulk-cancel'>;
+  };
   readonly settings: { get: Verb<'settings:get'>; diagnostics: Verb<'settings:diagnostics'>; doctor: Verb<'settings:doctor'> };
+  readonly admin: {
+    signIn: Verb<'admin:sign-in'>;
+    session: Verb<'admin:session'>;
+    signOut: Verb<'admin:sign-out'>;
+    licenses: Verb<'admin:licenses'>;
+    exportLicenses: Verb<'admin:export-licenses'>;
+  };
+  readonly audit: { list: Verb<'audit:list'> };
 }
 
 /** Sends one operation over a transport (IPC invoke, HTTP POST) and resolves to its result. */

@@ -22,10 +22,15 @@ import type {
   CheckoutOptions,
   ClientFailure,
   Credentials,
+  KeygenAdminClient,
   KeygenClient,
   MachineAttributes,
+  Paced,
+  PacedDeactivation,
   Page,
+  RateLimitHint,
   SignedAnswer,
+  TokenBearer,
   Validation,
   ValidationScope,
 } from './client.types.js';
@@ -84,6 +89,10 @@ interface Call {
   readonly idempotent: boolean;
   /** A 422 here means the policy does not require check-in. */
   readonly checkIn?: boolean;
+  /** `report`: a 429 is returned at once (ISSUER_RATE_LIMITED) for the caller to pace itself, never waited out here. */
+  readonly onRateLimit?: 'wait' | 'report';
+  /** Sees a 429 as it came, and every response once its signature verified (headers a caller paces by). */
+  readonly observe?: (response: TransportResponse) => void;
   /**
    * The body carries our random nonce back (validations): its freshness is proven by the
    * nonce, not by its `Date`, which is then the server's clock and checked by the caller.
@@ -100,7 +109,7 @@ interface Exchanged {
 }
 
 /** Creates a client for the vendor's account. A bad `apiUrl` or public key fails every call (`CONFIG_INVALID`, `PUBLIC_KEY_INVALID`). */
-export function createKeygenClient(options: KeygenClientOptions): KeygenClient {
+export function createKeygenClient(options: KeygenClientOptions): KeygenClient & KeygenAdminClient {
   const { config } = options;
   const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? 10_000;
@@ -139,6 +148,8 @@ export function createKeygenClient(options: KeygenClientOptions): KeygenClient {
       const answer = sent.ok ? judge(call, url, sent.response) : { result: transportFailure(sent) };
       const { result } = answer;
       if (result.ok || !call.idempotent || attempt >= retries || !isTransient(result.code)) return result;
+      // A caller that paces itself hears of a 429 at once, with its hints (observe), never waits here.
+      if (!result.ok && result.code === 'ISSUER_RATE_LIMITED' && call.onRateLimit === 'report') return result;
       const wait = answer.retryAfterMs ?? backoff(attempt);
       // A server asking for a longer pause than the bound is not waited for.
       if (wait > MAX_RETRY_AFTER_MS) return result;
@@ -154,6 +165,7 @@ export function createKeygenClient(options: KeygenClientOptions): KeygenClient {
    */
   function judge(call: Call, url: URL, response: TransportResponse): { readonly result: Result<Exchanged> | ClientFailure; readonly retryAfterMs?: number } {
     if (response.status === 429) {
+      call.observe?.(response);
       const retryAfter = retryAfterMs(response.headers['retry-after'], now());
       return { result: fail('ISSUER_RATE_LIMITED'), ...(retryAfter === null ? {} : { retryAfterMs: retryAfter }) };
     }
@@ -163,6 +175,7 @@ export function createKeygenClient(options: KeygenClientOptions): KeygenClient {
     const nonceDecides = call.nonced === true && response.status >= 200 && response.status <= 299;
     const verified = verifyResponse(response, { method: call.method, url }, { publicKey: pinned.value, now: now(), keyId, ...(nonceDecides ? { maxClockSkewMs: Number.POSITIVE_INFINITY } : {}) });
     if (!verified.ok) return { result: verified };
+    call.observe?.(response);
     if (response.status >= 500 && response.status <= 599) return { result: withDetail('ISSUER_ERROR', errorDetail(parseJson(response.body))) };
     const answer = signedAnswer(call.method, url, response);
     const interpreted = interpret(call, response);
@@ -209,6 +222,59 @@ export function createKeygenClient(options: KeygenClientOptions): KeygenClient {
 
   const isMachine = (idOrFingerprint: string) => (machine: ApiResource) =>
     machine.id === idOrFingerprint || machine.attributes.fingerprint === idOrFingerprint;
+
+  /** A page of a list of `type`, with the next page's number and the server's count. */
+  async function list(path: readonly string[], type: string, filters: Readonly<Record<string, string>>, page: { readonly number: number; readonly size: number }, credentials: Credentials): Promise<Result<Page<ApiResource>>> {
+    if (!isPageNumber(page.number) || !isPageNumber(page.size) || page.size > 100) {
+      return withDetail('REQUEST_REFUSED', 'page number must be ≥ 1 and page size between 1 and 100');
+    }
+    const query: [string, string][] = [];
+    for (const [key, value] of Object.entries(filters)) {
+      // Filter names are the caller's own constants; anything else would reshape the query string.
+      if (!/^[a-z][A-Za-z]{0,31}$/.test(key)) return withDetail('REQUEST_REFUSED', 'unknown list filter');
+      query.push([key, value]);
+    }
+    query.push(['page[number]', String(page.number)], ['page[size]', String(page.size)]);
+    const result = await exchange({ method: 'GET', path, query, credentials, idempotent: true });
+    if (!result.ok) return result;
+    const parsed = parseListDocument(result.value.document);
+    if (!parsed.success || parsed.data.data.some((item) => item.type !== type)) return fail('RESPONSE_MALFORMED');
+    const next = nextPage(parsed.data.links?.next ?? null);
+    if (next === undefined) return fail('RESPONSE_MALFORMED');
+    return { ok: true, value: { data: parsed.data.data, next, total: listCount(result.value.document) } };
+  }
+
+  const admin: KeygenAdminClient = {
+    async me(credentials): Promise<Result<TokenBearer>> {
+      let tokenId: string | null = null;
+      const observe = (response: TransportResponse): void => {
+        const id = response.headers['keygen-token-id'] ?? response.headers['keygen-token'];
+        tokenId = id !== undefined && UUID.test(id) ? id.toLowerCase() : null;
+      };
+      const result = await exchange({ method: 'GET', path: ['me'], credentials, idempotent: true, observe });
+      if (!result.ok) return result;
+      const parsed = parseResourceDocument(result.value.document);
+      if (!parsed.success || !['users', 'products', 'licenses'].includes(parsed.data.data.type)) return fail('RESPONSE_MALFORMED');
+      return { ok: true, value: { resource: parsed.data.data, tokenId } };
+    },
+    license: (idOrKey, credentials) =>
+      resource({ method: 'GET', path: ['licenses', idOrKey], credentials, idempotent: true }, 'licenses', (license) => license.id === idOrKey || UUID.test(license.id)),
+    licenses: (filters, page, credentials) => list(['licenses'], 'licenses', filters, page, credentials),
+    policies: (filters, page, credentials) => list(['policies'], 'policies', filters, page, credentials),
+    licenseMachines: (licenseId, page, credentials) => list(['licenses', licenseId, 'machines'], 'machines', {}, page, credentials),
+    async deactivatePaced(idOrFingerprint, credentials): Promise<Paced<PacedDeactivation>> {
+      let hint: RateLimitHint = NO_HINT;
+      const observe = (response: TransportResponse): void => {
+        hint = rateLimitHint(response, now());
+      };
+      const result = await exchange({ method: 'DELETE', path: ['machines', idOrFingerprint], credentials, idempotent: true, onRateLimit: 'report', observe });
+      if (result.ok) return { outcome: { kind: 'deactivated' }, hint };
+      if (result.code === 'ISSUER_RATE_LIMITED') return { outcome: { kind: 'rate-limited' }, hint };
+      // Only a verified answer reaches interpret(): a 404 here is the server's signed word.
+      if (result.code === 'RESOURCE_NOT_FOUND') return { outcome: { kind: 'gone' }, hint };
+      return { outcome: { kind: 'failed', failure: result }, hint };
+    },
+  };
 
   return {
     validateKey: (key, scope) =>
@@ -260,20 +326,45 @@ export function createKeygenClient(options: KeygenClientOptions): KeygenClient {
       const result = await exchange({ method: 'DELETE', path: ['machines', idOrFingerprint], credentials, idempotent: true });
       return result.ok ? { ok: true, value: undefined } : result;
     },
-    async licenseMachines(licenseId, page, credentials): Promise<Result<Page<ApiResource>>> {
-      if (!isPageNumber(page.number) || !isPageNumber(page.size) || page.size > 100) {
-        return withDetail('REQUEST_REFUSED', 'page number must be ≥ 1 and page size between 1 and 100');
-      }
-      const query: [string, string][] = [['page[number]', String(page.number)], ['page[size]', String(page.size)]];
-      const result = await exchange({ method: 'GET', path: ['licenses', licenseId, 'machines'], query, credentials, idempotent: true });
-      if (!result.ok) return result;
-      const parsed = parseListDocument(result.value.document);
-      if (!parsed.success || parsed.data.data.some((machine) => machine.type !== 'machines')) return fail('RESPONSE_MALFORMED');
-      const next = nextPage(parsed.data.links?.next ?? null);
-      if (next === undefined) return fail('RESPONSE_MALFORMED');
-      return { ok: true, value: { data: parsed.data.data, next } };
-    },
+    licenseMachines: admin.licenseMachines,
+    me: admin.me,
+    license: admin.license,
+    licenses: admin.licenses,
+    policies: admin.policies,
+    deactivatePaced: admin.deactivatePaced,
   };
+}
+
+const NO_HINT: RateLimitHint = { limit: null, remaining: null, resetAtMs: null, retryAfterMs: null };
+
+/** A non-negative header integer, or null. */
+function headerInteger(value: string | undefined): number | null {
+  return value !== undefined && /^\d{1,12}$/.test(value.trim()) ? Number(value.trim()) : null;
+}
+
+/**
+ * The rate-limit hints of a response. `X-RateLimit-Reset` is unix seconds on the server's
+ * clock: it is read against the response's own `Date`, so that a skewed local clock does not
+ * stretch or cut the wait.
+ */
+function rateLimitHint(response: TransportResponse, nowMs: number): RateLimitHint {
+  const { headers } = response;
+  const reset = headerInteger(headers['x-ratelimit-reset']);
+  const served = Date.parse(headers.date ?? '');
+  const resetAtMs = reset === null ? null : nowMs + Math.max(0, reset * 1000 - (Number.isFinite(served) ? served : nowMs));
+  return {
+    limit: headerInteger(headers['x-ratelimit-limit']),
+    remaining: headerInteger(headers['x-ratelimit-remaining']),
+    resetAtMs,
+    retryAfterMs: response.status === 429 ? retryAfterMs(headers['retry-after'], nowMs) : null,
+  };
+}
+
+/** `links.meta.count` (Keygen's paginated lists), or null. */
+function listCount(document: unknown): number | null {
+  const links = (document as { links?: { meta?: { count?: unknown } } } | null)?.links;
+  const count = links?.meta?.count;
+  return typeof count === 'number' && Number.isSafeInteger(count) && count >= 0 ? count : null;
 }
 
 /** `${apiUrl}/v1/accounts/${account}`, or null when the configuration cannot name an account safely. */

@@ -98,6 +98,8 @@ export interface Page<T> {
   readonly data: readonly T[];
   /** The next page's number, or null on the last page. */
   readonly next: number | null;
+  /** The whole list's length (`links.meta.count`), when the server gave it. */
+  readonly total?: number | null;
 }
 
 /** The Keygen API, as Tessera uses it. */
@@ -127,6 +129,61 @@ export interface KeygenClient {
  * for a suspended license) carries that signed answer, so that it can be kept as evidence.
  */
 export type ClientFailure = Failure & { readonly detail?: string; readonly answer?: SignedAnswer };
+
+/**
+ * The rate-limit hints of a response: `X-RateLimit-Limit`, `-Remaining`, `-Reset` and, on a
+ * 429, `Retry-After`. No signature covers these headers (and Keygen's 429 is not signed at
+ * all), so they may only ever decide how long to wait, never what happened to a request.
+ */
+export interface RateLimitHint {
+  readonly limit: number | null;
+  readonly remaining: number | null;
+  /** When the window resets, in ms on this computer's clock (the reset read against the response's own Date), or null. */
+  readonly resetAtMs: number | null;
+  /** A 429's Retry-After, in ms, or null. */
+  readonly retryAfterMs: number | null;
+}
+
+/** What one deactivation request did, answered once: a 429 is reported, not waited out. */
+export type PacedDeactivation =
+  | { readonly kind: 'deactivated' }
+  /** A signed 404: the machine is not there (already deactivated). */
+  | { readonly kind: 'gone' }
+  /** A 429: nothing about the machine is known; only the wait it asks for is used. */
+  | { readonly kind: 'rate-limited' }
+  | { readonly kind: 'failed'; readonly failure: Failure };
+
+/** An outcome with the rate-limit hints of the response that gave it. */
+export interface Paced<T> {
+  readonly outcome: T;
+  readonly hint: RateLimitHint;
+}
+
+/** The bearer of a token (`GET /me`), and the token's id as the server names it. */
+export interface TokenBearer {
+  readonly resource: ApiResource;
+  /** `Keygen-Token` / `Keygen-Token-Id` when it is a UUID; null otherwise. Unsigned: a label for the audit log only. */
+  readonly tokenId: string | null;
+}
+
+/** The calls only the administrator views make (admin or product token). */
+export interface KeygenAdminClient {
+  /** `GET /me`: who the credentials belong to. */
+  me(credentials: Credentials): Promise<Result<TokenBearer>>;
+  /** `GET /licenses/{id|key}`. */
+  license(idOrKey: string, credentials: Credentials): Promise<Result<ApiResource>>;
+  /** `GET /licenses?<filters>&page[number]=n&page[size]=size`, newest first. */
+  licenses(filters: Readonly<Record<string, string>>, page: { readonly number: number; readonly size: number }, credentials: Credentials): Promise<Result<Page<ApiResource>>>;
+  /** `GET /policies?<filters>&page[number]=n&page[size]=size`. */
+  policies(filters: Readonly<Record<string, string>>, page: { readonly number: number; readonly size: number }, credentials: Credentials): Promise<Result<Page<ApiResource>>>;
+  /** `GET /licenses/{id}/machines?…`, as `KeygenClient.licenseMachines`. */
+  licenseMachines(licenseId: string, page: { readonly number: number; readonly size: number }, credentials: Credentials): Promise<Result<Page<ApiResource>>>;
+  /**
+   * `DELETE /machines/{id}` once: network errors and 5xx are retried as usual, a 429 is not —
+   * it comes back as `rate-limited` with its hints, for the caller to pace itself.
+   */
+  deactivatePaced(idOrFingerprint: string, credentials: Credentials): Promise<Paced<PacedDeactivation>>;
+}
 
 /** Failure codes the client can return (for exhaustive handling by callers). */
 export type ClientFailureCode = FailureCode;

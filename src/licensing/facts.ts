@@ -5,7 +5,7 @@
  */
 import type { ApiResource } from '../keygen/client.types.js';
 import type { Resource, VerifiedLicenseFile } from '../license-file/types.js';
-import type { LicenseFacts, Seat } from './manager.types.js';
+import type { LicenseFacts } from './manager.types.js';
 import { NO_EVIDENCE, type InstalledRecord, type LicensingState } from './state.types.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -121,24 +121,6 @@ export function withLiveLicense(facts: LicenseFacts, license: ApiResource | null
 export function licenseTimesOf(file: VerifiedLicenseFile): { readonly expiry: number | null; readonly nextCheckIn: number | null; readonly suspended: boolean } {
   const attributes = file.license?.attributes ?? {};
   return { expiry: timeOf(attributes.expiry), nextCheckIn: timeOf(attributes.nextCheckIn), suspended: attributes.suspended === true };
-}
-
-/** A seat as listed to admins; `current` when its fingerprint is this machine's. */
-export function toSeat(machine: ApiResource, fingerprint: string | null): Seat {
-  const attributes = machine.attributes;
-  const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
-  const seatFingerprint = text(attributes.fingerprint) ?? '';
-  return {
-    id: machine.id,
-    fingerprint: seatFingerprint,
-    name: text(attributes.name),
-    hostname: text(attributes.hostname),
-    platform: text(attributes.platform),
-    heartbeatStatus: text(attributes.heartbeatStatus),
-    lastHeartbeat: isoOf(timeOf(attributes.lastHeartbeat)),
-    created: isoOf(timeOf(attributes.created)) ?? '',
-    current: fingerprint !== null && seatFingerprint === fingerprint,
-  };
 }
 
 /**

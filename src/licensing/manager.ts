@@ -13,7 +13,7 @@ import { createManagerCore, type LicenseManagerDeps } from './manager-core.js';
 import type { LicenseManager } from './manager.types.js';
 import { checkIn, heartbeat, renew, schedule, status } from './renewal.js';
 import type { SchedulableManager } from './scheduler.js';
-import { deactivateSeats, seats } from './seats.js';
+import { deactivateSeats, seatAccess, seats, seatsDeactivated } from './seats.js';
 
 export type { LicenseManagerDeps } from './manager-core.js';
 
@@ -37,7 +37,9 @@ export function createLicenseManager(deps: LicenseManagerDeps): ManagedLicenseMa
     remove: (id) => remove(core, id),
     dismissNotices: () => dismissNotices(core),
     seats: (credentials, page) => seats(core, credentials, page),
+    seatAccess: (credentials) => seatAccess(core, credentials),
     deactivateSeats: (credentials, ids, onProgress) => deactivateSeats(core, credentials, ids, onProgress),
+    seatsDeactivated: (machineIds) => seatsDeactivated(core, machineIds),
     schedule: () => schedule(core),
   };
 }

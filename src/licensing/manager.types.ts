@@ -2,6 +2,7 @@
  * The license manager: the one core that the CLI, the local agent and the desktop app drive.
  * Expected failures are values with a closed code and a message; bugs throw.
  */
+import type { BulkResult } from '../contract/admin.js';
 import type { FailureCode, Result } from '../contract/codes.js';
 
 /** A warning shown beside a status (most only beside a licensed one). */
@@ -90,6 +91,12 @@ export interface Seat {
   readonly platform: string | null;
   readonly heartbeatStatus: string | null;
   readonly lastHeartbeat: string | null;
+  /** When the machine last checked out a machine file. */
+  readonly lastCheckOut: string | null;
+  /** When a validation last named the machine (servers that record it; Keygen does not). */
+  readonly lastValidated: string | null;
+  /** The latest of activation, last heartbeat, last check-out and last validation: the seat's last sign of life. */
+  readonly lastSeen: string | null;
   readonly created: string;
   /** Whether this seat is the machine Tessera runs on. */
   readonly current: boolean;
@@ -104,17 +111,28 @@ export type SeatCredentials =
   | { readonly adminToken: string; readonly licenseId: string }
   | { readonly activeLicense: true };
 
+/** What `seatAccess` grants: API credentials for one license's seats. */
+export interface SeatAccessGrant {
+  /** The client's `Credentials` (spelt out: the renderer's project reads this file, and not the client's). */
+  readonly credentials: { readonly kind: 'license-key'; readonly key: string } | { readonly kind: 'token'; readonly token: string };
+  readonly licenseId: string;
+  /** This machine's fingerprint, or null. */
+  readonly fingerprint: string | null;
+}
+
 /** A page of an ordered list, with the cursor of the next page. */
 export interface Paged<T> {
   readonly data: readonly T[];
   readonly next: string | null;
+  /** The length of the whole list, when the server said. */
+  readonly total?: number | null;
 }
 
-/** The outcome of deactivating several seats: each one succeeds or fails on its own. */
-export interface BulkOutcome {
-  readonly deactivated: readonly string[];
-  readonly failed: readonly { readonly id: string; readonly code: FailureCode; readonly message: string }[];
-}
+/**
+ * The outcome of deactivating several seats: each one succeeds, was already gone (done too),
+ * fails on its own, or was not attempted (cancelled, or the rate limit did not let up).
+ */
+export type BulkOutcome = BulkResult;
 
 export interface LicenseManager {
   /**
@@ -152,6 +170,14 @@ export interface LicenseManager {
   dismissNotices(): Promise<Result<void>>;
   /** The license's seats, with the current machine marked. */
   seats(credentials: SeatCredentials, page?: { readonly number?: number; readonly size?: number }): Promise<Result<Paged<Seat>>>;
-  /** Deactivates the given seats one by one, reporting progress. */
+  /**
+   * The API credentials that stand for `credentials` (the active license's key from the
+   * keychain, a license key, or a token), the license they are about, and this machine's
+   * fingerprint (to mark its seat; null when it cannot be read).
+   */
+  seatAccess(credentials: SeatCredentials): Promise<Result<SeatAccessGrant>>;
+  /** Deactivates the given seats, a few at a time; a seat already gone counts as done. */
   deactivateSeats(credentials: SeatCredentials, ids: readonly string[], onProgress?: (done: number, total: number) => void): Promise<Result<BulkOutcome>>;
+  /** Forgets the local records of licenses whose machine is among `machineIds` (deactivated elsewhere). */
+  seatsDeactivated(machineIds: readonly string[]): Promise<void>;
 }

@@ -89,6 +89,7 @@ export const openLicensing: OpenLicensing = async (options) => {
     update: replanning(core.update),
     remove: replanning(core.remove),
     deactivateSeats: replanning(core.deactivateSeats),
+    seatsDeactivated: replanning(core.seatsDeactivated),
   };
   const runtime: OpenedLicensing = {
     manager,

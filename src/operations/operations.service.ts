@@ -3,9 +3,11 @@
  * runtime. Electron's IPC handlers and the web console's HTTP route both call `run`, which
  * parses the untrusted input with the contract's schema before anything else happens.
  */
+import { adminFailure, tokenLabel } from '../admin/admin-session.js';
+import { createAdminService, type AdminService } from '../admin/admin.service.js';
 import { fail } from '../contract/messages.js';
 import type { ConfigSource } from '../config/vendor-config.types.js';
-import type { Failure } from '../contract/codes.js';
+import type { Failure, Result } from '../contract/codes.js';
 import { describeIssues, OPERATION_SCHEMAS } from '../contract/operation-schemas.js';
 import { isOperationName, type OperationInput, type OperationName, type OperationResult, type SeatAccess, type SettingsView } from '../contract/operations.js';
 import type { SeatCredentials } from '../licensing/manager.types.js';
@@ -23,6 +25,8 @@ export interface OperationsOptions {
   /** This machine's fingerprint, shortened in diagnostics; null when it cannot be read. */
   readonly fingerprint: () => Promise<string | null>;
   readonly now?: () => number;
+  /** The administrator views' service; default: one over `runtime`, made on first use. */
+  readonly admin?: AdminService;
 }
 
 /** An operation run by the core; `files:choose` belongs to the shell and is refused here. */
@@ -48,14 +52,35 @@ function vendorView(source: ConfigSource): SettingsView['vendor'] {
   }
 }
 
-function credentialsOf(access: SeatAccess): SeatCredentials {
-  return access.kind === 'active-license' ? { activeLicense: true } : { adminToken: access.adminToken, licenseId: access.licenseId };
+/** The manager's credentials for a seat access; the signed-in token is read from the secret store here, never sent by the UI. */
+async function credentialsOf(admin: AdminService, access: SeatAccess): Promise<Result<SeatCredentials>> {
+  switch (access.kind) {
+    case 'active-license':
+      return { ok: true, value: { activeLicense: true } };
+    case 'license-key':
+      return { ok: true, value: { licenseKey: access.licenseKey } };
+    case 'admin':
+      return { ok: true, value: { adminToken: access.adminToken, licenseId: access.licenseId } };
+    case 'admin-session': {
+      const signedIn = await admin.sessions.credentials();
+      if (!signedIn.ok) return signedIn;
+      const { credentials } = signedIn.value;
+      return { ok: true, value: { adminToken: credentials.kind === 'token' ? credentials.token : '', licenseId: access.licenseId } };
+    }
+  }
+}
+
+/** A failure of a seats call, in an administrator's terms when an administrator asked. */
+function seatFailure(access: SeatAccess, failure: Failure): Failure {
+  return access.kind === 'admin' || access.kind === 'admin-session' ? adminFailure(failure, 'license') : failure;
 }
 
 export function createOperationsService(options: OperationsOptions): OperationsService {
   const { runtime } = options;
   const { manager } = runtime;
   const now = options.now ?? Date.now;
+  let adminService: AdminService | undefined = options.admin;
+  const admin = (): AdminService => (adminService ??= createAdminService({ runtime, env: options.env, now }));
 
   function settings(): SettingsView {
     const { config, source } = runtime;
@@ -86,15 +111,52 @@ export function createOperationsService(options: OperationsOptions): OperationsS
       const removed = await manager.remove(input.id);
       return removed.ok ? { ok: true, value: null } : removed;
     },
-    'seats:list': (input) =>
-      manager.seats(credentialsOf(input.access), { ...(input.page === undefined ? {} : { number: input.page }), ...(input.size === undefined ? {} : { size: input.size }) }),
-    'seats:deactivate': (input) => manager.deactivateSeats(credentialsOf(input.access), input.ids),
+    'seats:list': async (input) => {
+      const credentials = await credentialsOf(admin(), input.access);
+      if (!credentials.ok) return credentials;
+      const listed = await manager.seats(credentials.value, { ...(input.page === undefined ? {} : { number: input.page }), ...(input.size === undefined ? {} : { size: input.size }) });
+      return listed.ok ? listed : seatFailure(input.access, listed);
+    },
+    'seats:deactivate': async (input) => {
+      const credentials = await credentialsOf(admin(), input.access);
+      if (!credentials.ok) return credentials;
+      const writable = await admin().audit.writable();
+      if (!writable.ok) return writable;
+      const outcome = await manager.deactivateSeats(credentials.value, input.ids);
+      if (!outcome.ok) return seatFailure(input.access, outcome);
+      const session = input.access.kind === 'admin-session' ? await admin().session() : null;
+      const { deactivated, alreadyGone, failed, notAttempted } = outcome.value;
+      await admin().audit.append({
+        action: 'deactivate',
+        license: input.access.kind === 'admin' || input.access.kind === 'admin-session' ? input.access.licenseId : null,
+        machines: [...new Set(input.ids)],
+        result: failed.length + notAttempted.length === 0 ? 'ok' : deactivated.length + alreadyGone.length === 0 ? 'failed' : 'partial',
+        credential: input.access.kind === 'admin' || input.access.kind === 'admin-session' ? 'admin-token' : input.access.kind,
+        tokenId: input.access.kind === 'admin' ? tokenLabel(input.access.adminToken) : session?.ok === true ? (session.value?.tokenId ?? null) : null,
+        detail: `${deactivated.length} deactivated, ${alreadyGone.length} already gone, ${failed.length} failed`,
+      });
+      return outcome;
+    },
     'settings:get': async () => ({ ok: true, value: settings() }),
     'settings:diagnostics': async () => {
       const [report, installed, fingerprint] = await Promise.all([manager.status({ online: false }), manager.installed({ limit: 1000 }), options.fingerprint()]);
       return { ok: true, value: { text: buildDiagnostics({ settings: settings(), report, installed: installed.ok ? installed.value.data : [], fingerprint, now: now() }) } };
     },
     'settings:doctor': async () => ({ ok: true, value: await runDoctor({ runtime, dataFolder: runtime.dataFolder, env: options.env }) }),
+    'admin:sign-in': (input) => admin().signIn(input.token),
+    'admin:session': () => admin().session(),
+    'admin:sign-out': () => admin().signOut(),
+    'admin:licenses': (input) => admin().licensesPage({ kind: 'session' }, { number: input.page ?? 1, size: input.size ?? 100 }, input.search),
+    'admin:export-licenses': (input) => admin().exportLicenses({ kind: 'session' }, input.format, input.search),
+    'seats:capacity': (input) => admin().capacity(input.access),
+    'seats:export': (input) => admin().exportSeats(input.access, input.format, input.unseenDays),
+    'seats:bulk-start': (input) => admin().startBulk(input.access, input.ids),
+    'seats:bulk-status': async (input) => admin().bulkStatus(input.jobId),
+    'seats:bulk-cancel': async (input) => admin().cancelBulk(input.jobId),
+    'audit:list': async (input) => {
+      const entries = await admin().audit.read(input.limit ?? 200);
+      return entries.ok ? { ok: true, value: { entries: entries.value, path: admin().audit.path } } : entries;
+    },
   };
 
   return {

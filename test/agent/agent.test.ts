@@ -148,6 +148,12 @@ class FakeManager implements LicenseManager {
   async deactivateSeats(): Promise<never> {
     throw new Error('not exposed by the agent');
   }
+  async seatAccess(): Promise<never> {
+    throw new Error('not exposed by the agent');
+  }
+  async seatsDeactivated(): Promise<never> {
+    throw new Error('not exposed by the agent');
+  }
 }
 
 interface Answer {

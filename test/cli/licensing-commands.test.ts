@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAILURE_CODES, type FailureCode, type Result, type Success } from '../../src/contract/codes.js';
 import { FAILURES } from '../../src/contract/failures.js';
+import type { KeygenAdminClient, PacedDeactivation } from '../../src/keygen/client.types.js';
 import { fail, messageFor } from '../../src/contract/messages.js';
 import { MAX_CERTIFICATE_BYTES } from '../../src/license-file/types.js';
 import type { InstalledLicense, LicenseManager, Seat, StatusReport } from '../../src/licensing/manager.types.js';
@@ -77,6 +78,9 @@ const seat = (id: string, current = false): Seat => ({
   platform: 'linux',
   heartbeatStatus: 'NOT_STARTED',
   lastHeartbeat: null,
+  lastCheckOut: null,
+  lastValidated: null,
+  lastSeen: '2030-01-01T00:00:00.000Z',
   created: '2030-01-01T00:00:00.000Z',
   current,
 });
@@ -106,8 +110,11 @@ function fakeManager(overrides: Partial<LicenseManager>, calls: Call[]): License
     seats: async () => ok({ data: [seat('seat-1', true), seat('seat-2')], next: null }),
     deactivateSeats: async (_credentials, ids, onProgress) => {
       ids.forEach((_id, index) => onProgress?.(index + 1, ids.length));
-      return ok({ deactivated: [...ids], failed: [] });
+      return ok({ deactivated: [...ids], alreadyGone: [], failed: [], notAttempted: [], stopped: null });
     },
+    seatAccess: async (credentials) =>
+      ok({ credentials: 'licenseKey' in credentials ? { kind: 'license-key', key: credentials.licenseKey } : { kind: 'token', token: 'adminToken' in credentials ? credentials.adminToken : '' }, licenseId: LICENSE_ID, fingerprint: FINGERPRINT }),
+    seatsDeactivated: async () => undefined,
   };
   const merged = { ...defaults, ...overrides };
   const recorded = {} as Record<keyof LicenseManager, unknown>;
@@ -134,6 +141,23 @@ interface RunOptions {
   readonly dataFolder?: string;
   /** A warning the licensing core gives while it opens (secrets kept in a file). */
   readonly warning?: string;
+  /** What the administrator commands' client answers to each deactivation. */
+  readonly deactivation?: (id: string) => PacedDeactivation;
+}
+
+const NO_HINT = { limit: null, remaining: null, resetAtMs: null, retryAfterMs: null };
+
+/** The administrator commands' API client: deactivations answered by `answer`; nothing else is reached in these tests. */
+function fakeAdminClient(answer: (id: string) => PacedDeactivation = () => ({ kind: 'deactivated' })): KeygenAdminClient {
+  const unreachable = async () => fail('ISSUER_UNREACHABLE');
+  return {
+    me: unreachable,
+    license: unreachable,
+    licenses: unreachable,
+    policies: unreachable,
+    licenseMachines: unreachable,
+    deactivatePaced: async (id) => ({ outcome: answer(id), hint: NO_HINT }),
+  };
 }
 
 interface Run {
@@ -168,7 +192,7 @@ async function run(argv: readonly string[], options: RunOptions = {}): Promise<R
       manager: fakeManager(options.manager ?? {}, calls),
       config: { apiUrl: 'http://127.0.0.1:1', account: 'demo', product: null, publicKey: 'a'.repeat(64) },
       source: { kind: 'file', path: '/etc/tessera.config.json' },
-      dataFolder: options.dataFolder ?? '/nonexistent/tessera',
+      dataFolder: options.dataFolder ?? scratch,
       secrets: createMemoryStore(),
       secretStorage: { mode: 'keychain', filePath: '/nonexistent/tessera/secrets/secrets.json' },
       close: async () => {
@@ -181,7 +205,9 @@ async function run(argv: readonly string[], options: RunOptions = {}): Promise<R
     appFolder: '/opt/acme',
     confirm: options.confirm,
     agentSecrets: () => options.secrets ?? createMemoryStore(),
-    untilStopped: async () => options.whileServing?.(out),
+    // Only serve waits to be stopped; a bulk deactivation listening for Ctrl-C must not hear one.
+    untilStopped: options.whileServing === undefined ? () => new Promise<void>(() => undefined) : async () => options.whileServing?.(out),
+    adminClient: fakeAdminClient(options.deactivation),
   };
   const code = await runCli(argv, io, context);
   return {
@@ -197,6 +223,10 @@ async function run(argv: readonly string[], options: RunOptions = {}): Promise<R
 }
 
 const failing = (code: FailureCode) => async () => fail(code);
+
+/** The data folder of the fake cores (the audit log lands there). */
+const scratch = mkdtempSync(join(tmpdir(), 'tessera-cli-commands-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('tessera status', () => {
   it('describes a licensed machine for people, with the fingerprint shortened, and exits 0', async () => {
@@ -645,8 +675,19 @@ describe('tessera seats', () => {
     expect(none.code).toBe(2);
     expect(none.json()).toMatchObject({ ok: false, code: 'ADMIN_CREDENTIALS_REQUIRED' });
     expect(none.opens).toEqual([]);
+    // --license-id without a token uses the signed-in one: none here.
+    const unsigned = await run(['seats', 'list', '--license-id', LICENSE_ID, '--json']);
+    expect(unsigned.code).toBe(1);
+    expect(unsigned.json()).toMatchObject({ ok: false, code: 'ADMIN_SIGN_IN_REQUIRED' });
     const cases: [string[], Record<string, string>][] = [
-      [['seats', 'list', '--license-id', LICENSE_ID], {}],
+      [['seats', 'list', '--license-id', LICENSE_ID, '--admin-token', TOKEN], {}],
+      [['seats', 'list', '--license', KEY, '--admin-token', '-'], {}],
+      [['seats', 'list', '--format', 'xml'], { TESSERA_LICENSE_KEY: KEY }],
+      [['seats', 'list', '--output', 'x.csv'], { TESSERA_LICENSE_KEY: KEY }],
+      [['seats', 'list', '--all', '--page', '2'], { TESSERA_LICENSE_KEY: KEY }],
+      [['seats', 'list', '--stale', 'old'], { TESSERA_LICENSE_KEY: KEY }],
+      [['seats', 'deactivate', 'seat-1', '--all'], { TESSERA_LICENSE_KEY: KEY }],
+      [['seats', 'deactivate', 'seat-1', '-'], { TESSERA_LICENSE_KEY: KEY }],
       [['seats', 'list'], { TESSERA_ADMIN_TOKEN: TOKEN }],
       [['seats', 'list', '--license', KEY, '--license-id', LICENSE_ID], { TESSERA_ADMIN_TOKEN: TOKEN }],
       [['seats', 'list', '--size', '101'], { TESSERA_LICENSE_KEY: KEY }],
@@ -670,26 +711,41 @@ describe('tessera seats', () => {
   it('deactivates several seats, with progress on stderr only on a terminal', async () => {
     const tty = await run(['seats', 'deactivate', 'seat-1', 'seat-2', 'seat-1', '--license', '-'], { stdin: KEY, isTty: true });
     expect(tty.code).toBe(0);
-    expect(tty.called('deactivateSeats')[0]?.args.slice(0, 2)).toEqual([{ licenseKey: KEY }, ['seat-1', 'seat-2']]);
+    expect(tty.called('seatAccess')[0]?.args).toEqual([{ licenseKey: KEY }]);
+    expect(tty.called('seatsDeactivated')[0]?.args).toEqual([['seat-1', 'seat-2']]);
     expect(tty.err).toContain('2/2');
-    expect(tty.out).toContain('2 deactivated, 0 failed');
+    expect(tty.out).toContain('2 deactivated, 0 already gone, 0 failed.');
     const piped = await run(['seats', 'deactivate', 'seat-1', '--license', '-'], { stdin: KEY, isTty: false });
     expect(piped.err).toBe('');
     const json = await run(['seats', 'deactivate', 'seat-1', '--license', '-', '--json'], { stdin: KEY, isTty: true });
     expect(json.err).toBe('');
-    expect(json.json()).toEqual({ ok: true, deactivated: ['seat-1'], failed: [] });
+    expect(json.json()).toEqual({ ok: true, deactivated: ['seat-1'], alreadyGone: [], failed: [], notAttempted: [], stopped: null });
   });
 
-  it('exits 1 when some seats fail and 3 when every failure is an unreachable server', async () => {
-    const partial = async () => ok({ deactivated: ['seat-1'], failed: [{ id: 'seat-2', ...fail('RESOURCE_NOT_FOUND') }] });
-    const some = await run(['seats', 'deactivate', 'seat-1', 'seat-2', '--json'], { env: { TESSERA_LICENSE_KEY: KEY }, manager: { deactivateSeats: partial } });
+  it('reads seat ids from standard input: the JSON of seats list, or plain ids', async () => {
+    const listed = JSON.stringify({ kind: 'seats', license: LICENSE_ID, count: 2, data: [seat('seat-1'), seat('seat-2')] });
+    const fromJson = await run(['seats', 'deactivate', '-', '--json'], { stdin: listed, env: { TESSERA_LICENSE_KEY: KEY } });
+    expect(fromJson.json()).toMatchObject({ ok: true, deactivated: ['seat-1', 'seat-2'] });
+    const fromLines = await run(['seats', 'deactivate', '-', '--json'], { stdin: 'seat-3\nseat-4, seat-3\n', env: { TESSERA_LICENSE_KEY: KEY } });
+    expect(fromLines.json()).toMatchObject({ ok: true, deactivated: ['seat-3', 'seat-4'] });
+    // Standard input can carry the ids or a secret, not both.
+    expect((await run(['seats', 'deactivate', '-', '--license', '-'], { stdin: 'seat-1' })).code).toBe(2);
+    expect((await run(['seats', 'deactivate', '-'], { stdin: '  ', env: { TESSERA_LICENSE_KEY: KEY } })).code).toBe(2);
+  });
+
+  it('counts a seat already gone as done, and exits 1 when some seats fail, 3 when every failure is an unreachable server', async () => {
+    const gone = await run(['seats', 'deactivate', 'seat-1', 'seat-2', '--json'], { env: { TESSERA_LICENSE_KEY: KEY }, deactivation: (id) => (id === 'seat-2' ? { kind: 'gone' } : { kind: 'deactivated' }) });
+    expect(gone.code).toBe(0);
+    expect(gone.json()).toMatchObject({ ok: true, deactivated: ['seat-1'], alreadyGone: ['seat-2'], failed: [] });
+    const partial = (id: string): PacedDeactivation => (id === 'seat-2' ? { kind: 'failed', failure: fail('ACCESS_DENIED') } : { kind: 'deactivated' });
+    const some = await run(['seats', 'deactivate', 'seat-1', 'seat-2', '--json'], { env: { TESSERA_LICENSE_KEY: KEY }, deactivation: partial });
     expect(some.code).toBe(1);
-    expect(some.json()).toEqual({ ok: false, deactivated: ['seat-1'], failed: [{ id: 'seat-2', code: 'RESOURCE_NOT_FOUND', message: messageFor('RESOURCE_NOT_FOUND').message }] });
-    const human = await run(['seats', 'deactivate', 'seat-1', 'seat-2'], { env: { TESSERA_LICENSE_KEY: KEY }, manager: { deactivateSeats: partial } });
+    expect(some.json()).toMatchObject({ ok: false, deactivated: ['seat-1'], failed: [{ id: 'seat-2', code: 'ACCESS_DENIED', message: messageFor('ACCESS_DENIED').message }] });
+    const human = await run(['seats', 'deactivate', 'seat-1', 'seat-2'], { env: { TESSERA_LICENSE_KEY: KEY }, deactivation: partial });
     expect(human.out).toContain('✘ seat-2');
-    const down = async () => ok({ deactivated: [], failed: [{ id: 'seat-1', ...fail('ISSUER_UNREACHABLE') }] });
-    expect((await run(['seats', 'deactivate', 'seat-1'], { env: { TESSERA_LICENSE_KEY: KEY }, manager: { deactivateSeats: down } })).code).toBe(3);
-    const refused = await run(['seats', 'deactivate', 'seat-1'], { env: { TESSERA_LICENSE_KEY: KEY }, manager: { deactivateSeats: failing('LICENSE_INVALID') } });
+    const down = await run(['seats', 'deactivate', 'seat-1'], { env: { TESSERA_LICENSE_KEY: KEY }, deactivation: () => ({ kind: 'failed', failure: fail('ISSUER_UNREACHABLE') }) });
+    expect(down.code).toBe(3);
+    const refused = await run(['seats', 'deactivate', 'seat-1'], { env: { TESSERA_LICENSE_KEY: KEY }, manager: { seatAccess: failing('LICENSE_INVALID') } });
     expect(refused.code).toBe(1);
     expect(refused.err).toContain('Code: LICENSE_INVALID');
   });
@@ -731,6 +787,7 @@ describe('every licensing command', () => {
       importFile: async () => refused,
       seats: async () => refused,
       deactivateSeats: async () => refused,
+      seatAccess: async () => refused,
     };
     for (const argv of [['status'], ['status', '--json'], ['check-in'], ['check-in', '--json'], ['activate', KEY], ['import', '-'], ['seats', 'list'], ['seats', 'deactivate', 'seat-1']]) {
       const result = await run(argv, { env: { TESSERA_LICENSE_KEY: KEY }, manager, stdin: 'not a certificate' });
@@ -937,8 +994,12 @@ describe('with the real licensing core and the local issuer (no keychain needed)
 
     const removed = await real(['seats', 'deactivate', seatId, '--license', '-', '--json'], { stdin: license.key });
     expect(removed.code).toBe(0);
-    expect(removed.json()).toEqual({ ok: true, deactivated: [seatId], failed: [] });
-    expect((await real(['seats', 'list', '--license', '-', '--json'], { stdin: license.key })).json()).toEqual({ ok: true, data: [], next: null });
+    expect(removed.json()).toEqual({ ok: true, deactivated: [seatId], alreadyGone: [], failed: [], notAttempted: [], stopped: null });
+    expect((await real(['seats', 'list', '--license', '-', '--json'], { stdin: license.key })).json()).toEqual({ ok: true, data: [], next: null, total: 0 });
+    // Again: the seat already gone counts as done.
+    const again = await real(['seats', 'deactivate', seatId, '--license', '-', '--json'], { stdin: license.key });
+    expect(again.code).toBe(0);
+    expect(again.json()).toMatchObject({ ok: true, deactivated: [], alreadyGone: [seatId] });
 
     for (const result of [byKey, byToken, removed]) {
       expect(`${result.out}${result.err}`).not.toContain(license.key);

@@ -122,7 +122,7 @@ describe('tessera start without a vendor configuration', () => {
     expect(text).toMatch(/Licensing API {3}http:\/\/127\.0\.0\.1:\d+\/v1\/accounts\/[0-9a-f-]{36}/);
     for (const policy of ['Node-locked', 'Floating (3 seats)', 'Suspended']) expect(text).toContain(policy);
     expect(text).toMatch(/Suspended +\S+ +\(suspended/);
-    expect(text).toMatch(/Admin token of the demo account \(for the Seats screen[^\n]*\n {2}admin-[0-9a-f]{32}v3\n/);
+    expect(text).toMatch(/Admin token of the demo account \(sign in on the Licenses screen[^\n]*\n {2}admin-[0-9a-f]{32}v3\n/);
     child.kill('SIGTERM');
     expect((await once(child, 'exit'))[0]).toBe(0);
   });

@@ -46,6 +46,7 @@ describe('the failure table', () => {
       [
         'ACTIVATION_INCOMPLETE',
         'AGENT_UNREACHABLE',
+        'BULK_JOB_RUNNING',
         'DEACTIVATION_INCOMPLETE',
         'ISSUER_ANSWER_UNVERIFIABLE',
         'ISSUER_ERROR',

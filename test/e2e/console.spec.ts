@@ -154,17 +154,17 @@ test('seats of the active license, this machine marked', async () => {
   await expectAccessible(page, 'seats');
 });
 
-test('an admin lists another license\'s seats and deactivates two of them in bulk', async () => {
+test('an admin signs in, opens another license\'s seats and deactivates two of them in bulk', async () => {
   const { issuer } = environment();
   const floating = demoLicense('Floating (3 seats)');
   for (const index of [1, 2, 3]) await createMachine(floating.id, `e2e-seat-fingerprint-${index}`, `e2e-seat-${index}`);
-  await open(page, 'Seats');
-  await page.getByText('Use an administrator token').click();
-  await page.getByLabel('Administrator token').fill(issuer.adminToken);
-  await page.getByLabel('License ID').fill(floating.id);
-  await page.getByRole('button', { name: 'Load seats' }).click();
+  await open(page, 'Licenses');
+  await page.getByLabel('Admin or product token').fill(issuer.adminToken);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('table', { name: 'Licenses of this product' }).getByRole('button', { name: 'Seats of Demo: Floating (3 seats)' }).click();
   const table = page.getByRole('table', { name: 'Seats of this license' });
   await expect(table.getByRole('row').filter({ hasText: /e2e-seat-\d/ })).toHaveCount(3);
+  await expect(page.getByRole('main')).toContainText('3 of 3 seats in use');
   await page.getByLabel('Filter seats').fill('e2e-seat-');
   await page.getByRole('checkbox', { name: 'Select e2e-seat-1' }).check();
   await page.getByRole('checkbox', { name: 'Select e2e-seat-3' }).check();
@@ -177,6 +177,9 @@ test('an admin lists another license\'s seats and deactivates two of them in bul
   await expect(table.getByRole('row').filter({ hasText: /e2e-seat-\d/ })).toHaveCount(1);
   expect(await machinesOf(floating.id)).toEqual(['e2e-seat-fingerprint-2']);
   await screenshot(page, 'seats-after-bulk');
+  await open(page, 'Licenses');
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await expect(page.getByLabel('Admin or product token')).toBeVisible();
 });
 
 test('deactivate this machine, after confirming', async () => {

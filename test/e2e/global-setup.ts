@@ -37,7 +37,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const env = { ...process.env, TESSERA_HOME: home, TESSERA_KEYCHAIN_SERVICE: testServiceName('e2e') };
   const children: ChildProcess[] = [];
 
-  const issuer = spawn(process.execPath, [join(ROOT, 'bin', 'tessera-issuer.js'), 'serve', '--seed', 'demo', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A database file rather than memory: the admin tests age machines in it directly (an issuer
+  // cannot be asked to backdate a machine), as the in-process tests do through its store.
+  const database = join(home, 'issuer.db');
+  const issuer = spawn(process.execPath, [join(ROOT, 'bin', 'tessera-issuer.js'), 'serve', '--seed', 'demo', '--port', '0', '--db', database], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(issuer);
   const started = JSON.parse(await firstLine(issuer, 'the local issuer')) as {
     url: string;
@@ -56,7 +59,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const environment: E2eEnvironment = {
     home,
     console: { url: serving.url, tokenFile: serving.tokenFile },
-    issuer: { url: started.url, account: started.account, adminToken: started.adminToken },
+    issuer: { url: started.url, account: started.account, adminToken: started.adminToken, product: String(started.config.product), database },
     licenses: started.licenses,
   };
   mkdirSync(join(ROOT, 'test-results'), { recursive: true });

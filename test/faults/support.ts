@@ -147,7 +147,7 @@ export class Machine {
   readonly config = join(this.root, 'vendor.json');
 
   constructor(
-    vendor: Readonly<Record<string, unknown>>,
+    vendor: object,
     private readonly licenseKey: string,
   ) {
     writeFileSync(this.config, JSON.stringify(vendor));
@@ -198,7 +198,9 @@ export class Machine {
   /** The license keys kept in this data folder's secret store. */
   async keyAccounts(): Promise<string[]> {
     // The service the command line used: it inherits this process's environment.
-    const listed = await createFileSecretStore({ dataFolder: this.home, service: secretServiceName(process.env) }).list();
+    const service = secretServiceName(process.env);
+    if (service === null) throw new Error('TESSERA_KEYCHAIN_SERVICE is not a service name');
+    const listed = await createFileSecretStore({ dataFolder: this.home, service }).list();
     if (!listed.ok) throw new Error(`secret store unreadable: ${listed.code}`);
     return listed.value.filter((account) => account.startsWith('license:')).sort();
   }
@@ -256,7 +258,7 @@ export async function checkInvariants(t: TestIssuer, machine: Machine, licenseId
   }
 
   // No license key without a record (an installed license, or an activation in flight).
-  const referenced = new Set([...state.licenses.map((entry) => entry.licenseKeyRef), ...state.activations.map((entry) => entry.licenseKeyRef)]);
+  const referenced = new Set<string | null>([...state.licenses.map((entry) => entry.licenseKeyRef), ...state.activations.map((entry) => entry.licenseKeyRef)]);
   for (const account of await machine.keyAccounts()) {
     // A crash between forgetting a record and deleting its key may leave one: the next run removes it.
     if (!referenced.has(account) && run !== null && run.status !== null) expect.fail(`${label}: key ${account} with no record after a run that finished`);

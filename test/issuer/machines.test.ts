@@ -25,8 +25,11 @@ const PROTOCOL_ATTRIBUTES = [
   'created',
   'updated',
 ];
-/** Keygen's MachineSerializer adds `memory` and `disk` after `cores`. */
-const MACHINE_ATTRIBUTES = ['fingerprint', 'cores', 'memory', 'disk', ...PROTOCOL_ATTRIBUTES.slice(2)];
+/**
+ * Keygen's MachineSerializer adds `memory` and `disk` after `cores`; the issuer adds
+ * `lastValidated` (when a validation last named the machine) after Keygen's own attributes.
+ */
+const MACHINE_ATTRIBUTES = ['fingerprint', 'cores', 'memory', 'disk', ...PROTOCOL_ATTRIBUTES.slice(2), 'lastValidated'];
 const MACHINE_RELATIONSHIPS = ['account', 'product', 'group', 'license', 'owner', 'components', 'processes'];
 const ACCESS_DENIED = {
   title: 'Access denied',

@@ -3,10 +3,11 @@
  * before the license manager hears of it, seat access maps to the manager's credentials, and
  * settings and diagnostics never carry a secret.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN_ACCOUNT } from '../../src/admin/admin-session.js';
 import type { Result } from '../../src/contract/codes.js';
 import { fail } from '../../src/contract/messages.js';
 import { OPERATION_SCHEMAS } from '../../src/contract/operation-schemas.js';
@@ -17,6 +18,8 @@ import { createOperationsService } from '../../src/operations/operations.service
 import { createMemoryStore } from '../../src/vault/memory.store.js';
 
 const KEY = 'C1B6DE-39A6E3-DE1529-8559A0-4AF593-V3';
+const scratch = mkdtempSync(join(tmpdir(), 'tessera-operations-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const FINGERPRINT = '4f1c7e0b9a2d3c5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6';
 const REPORT: StatusReport = {
   licensed: true,
@@ -69,19 +72,21 @@ function harness(
     update: record('update', fail('LICENSE_NOT_INSTALLED')),
     remove: record('remove', ok(undefined)),
     seats: record('seats', ok({ data: [], next: null })),
-    deactivateSeats: record('deactivateSeats', ok({ deactivated: ['m-2'], failed: [] })),
+    deactivateSeats: record('deactivateSeats', ok({ deactivated: ['m-2'], alreadyGone: [], failed: [], notAttempted: [], stopped: null })),
+    seatAccess: record('seatAccess', fail('NOT_ACTIVATED')),
+    seatsDeactivated: record('seatsDeactivated', undefined),
   } satisfies LicenseManager;
   const runtime: LicensingRuntime = {
     manager,
     config: { apiUrl: 'https://licensing.example', account: 'acme', product: null, publicKey: 'a'.repeat(64) },
     source,
-    dataFolder,
+    dataFolder: env.DATA_FOLDER ?? dataFolder,
     secrets: createMemoryStore(),
     secretStorage: { mode: 'keychain', filePath: '/home/ada/.local/share/tessera/secrets/secrets.json' },
     close: async () => undefined,
   };
   const service = createOperationsService({ runtime, shell: 'console', version: '9.9.9', env, fingerprint: async () => FINGERPRINT, now: () => Date.parse('2030-05-01T00:00:00Z') });
-  return { service, calls };
+  return { service, calls, runtime };
 }
 
 describe('input checked at the boundary', () => {
@@ -122,7 +127,7 @@ describe('input checked at the boundary', () => {
 
 describe('operations reach the core', () => {
   it('maps each verb to the manager with its input', async () => {
-    const { service, calls } = harness();
+    const { service, calls } = harness({ DATA_FOLDER: scratch });
     expect(await service.run('license:activate', { licenseKey: KEY })).toEqual({ ok: true, value: REPORT });
     expect(await service.run('license:status', { online: false })).toEqual({ ok: true, value: REPORT });
     expect(await service.run('files:import', { certificate: '-----BEGIN LICENSE FILE-----\nx\n', licenseKey: KEY })).toMatchObject({ ok: false, code: 'LICENSE_FILE_NOT_GENUINE' });
@@ -137,6 +142,25 @@ describe('operations reach the core', () => {
       { method: 'seats', args: [{ activeLicense: true }, { number: 2, size: 100 }] },
       { method: 'deactivateSeats', args: [{ adminToken: 'admin-token-1', licenseId: 'lic-1' }, ['m-2']] },
     ]);
+  });
+
+  it('the signed-in administrator\'s token is read from the secret store, never sent by the UI; a deactivation is audited by its id', async () => {
+    const { service, calls, runtime } = harness({ DATA_FOLDER: scratch });
+    const refused = await service.run('seats:list', { access: { kind: 'admin-session', licenseId: 'lic-1' } });
+    expect(refused).toMatchObject({ ok: false, code: 'ADMIN_SIGN_IN_REQUIRED' });
+    await runtime.secrets.set(ADMIN_TOKEN_ACCOUNT, 'admin-token-2');
+    mkdirSync(join(scratch, 'admin'), { recursive: true });
+    writeFileSync(join(scratch, 'admin', 'session.json'), JSON.stringify({ tokenId: 'token-id-2', bearer: { kind: 'admin', id: 'u-1', name: null }, signedInAt: '2030-01-01T00:00:00.000Z' }));
+    await service.run('seats:list', { access: { kind: 'admin-session', licenseId: 'lic-1' }, page: 1 });
+    await service.run('seats:deactivate', { access: { kind: 'admin-session', licenseId: 'lic-1' }, ids: ['m-2'] });
+    expect(calls.slice(-2)).toEqual([
+      { method: 'seats', args: [{ adminToken: 'admin-token-2', licenseId: 'lic-1' }, { number: 1 }] },
+      { method: 'deactivateSeats', args: [{ adminToken: 'admin-token-2', licenseId: 'lic-1' }, ['m-2']] },
+    ]);
+    const audit = await service.run('audit:list', {});
+    if (!audit.ok) throw new Error(audit.code);
+    expect(audit.value.entries[0]).toMatchObject({ action: 'deactivate', license: 'lic-1', machines: ['m-2'], result: 'ok', credential: 'admin-token', tokenId: 'token-id-2' });
+    expect(JSON.stringify(audit.value)).not.toContain('admin-token-2');
   });
 
   it('every operation of the contract has a schema, a scope and a bridge verb that sends its input', async () => {

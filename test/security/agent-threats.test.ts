@@ -85,6 +85,8 @@ function recordingManager(): LicenseManager & { readonly reached: string[] } {
     remove: () => reach('remove', ok(undefined)),
     seats: () => reach('seats', fail('ADMIN_CREDENTIALS_REQUIRED')),
     deactivateSeats: () => reach('deactivateSeats', fail('ADMIN_CREDENTIALS_REQUIRED')),
+    seatAccess: () => reach('seatAccess', fail('ADMIN_CREDENTIALS_REQUIRED')),
+    seatsDeactivated: () => reach('seatsDeactivated', undefined),
   };
 }
 

@@ -8,7 +8,7 @@ export interface E2eEnvironment {
   /** TESSERA_HOME of the console under test. */
   readonly home: string;
   readonly console: { readonly url: string; readonly tokenFile: string };
-  readonly issuer: { readonly url: string; readonly account: string; readonly adminToken: string };
+  readonly issuer: { readonly url: string; readonly account: string; readonly adminToken: string; readonly product: string; readonly database: string };
   readonly licenses: readonly { readonly id: string; readonly key: string; readonly policy: string }[];
 }
 
