@@ -41,7 +41,11 @@ export async function deactivate(core: ManagerCore): Promise<Result<{ readonly l
   const interrupted = loaded.value.licenses.find((record) => record.deactivating !== null && record.machineId !== null);
   if (interrupted !== undefined) return finish(core, interrupted);
   const access = await core.activeWithKey();
-  if (!access.ok) return access;
+  if (!access.ok) {
+    // Nothing left to deactivate, but maybe a key: an earlier run killed between forgetting the record and its key.
+    await core.cleanOrphanKeys();
+    return access;
+  }
   const { entry } = access.value;
   if (entry.record.machineId === null) return fail('NOT_ACTIVATED');
   const marked = await core.update((state) => {
