@@ -6,7 +6,6 @@
  */
 import { lstat, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { fail } from '../contract/messages.js';
 import { writeFileAtomic } from '../licensing/atomic-file.js';
 import { assertAccount, assertSecret, assertService, type SecretResult, type SecretStore } from './secret-store.js';
@@ -19,11 +18,31 @@ const MAX_FILE_BYTES = 1024 * 1024;
 /** POSIX modes mean nothing on Windows, where the profile folder's ACL protects the file. */
 const POSIX = process.platform !== 'win32';
 
-const fileSchema = z.strictObject({
-  version: z.literal(1),
-  services: z.record(z.string().min(1), z.record(z.string().min(1), z.string().min(1))),
-});
-type SecretsFile = z.infer<typeof fileSchema>;
+/** The file: `{ version: 1, services: { <service>: { <account>: <secret> } } }`, nothing else. */
+interface SecretsFile {
+  readonly version: 1;
+  readonly services: Record<string, Record<string, string>>;
+}
+
+/** Whether `value` is a record of non-empty strings keyed by non-empty names (plain data, no prototype tricks). */
+function isStringMap(value: unknown, isValue: (entry: unknown) => boolean): value is Record<string, never> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return Object.entries(value).every(([key, entry]) => key !== '' && isValue(entry));
+}
+
+/**
+ * Reads the parsed JSON as the file's shape, or null. A hand-written check rather than a schema
+ * library: every command reads this file, and loading one costs more than the command's own work.
+ */
+function asSecretsFile(value: unknown): SecretsFile | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const keys = Object.keys(value).sort();
+  if (keys.length !== 2 || keys[0] !== 'services' || keys[1] !== 'version') return null;
+  const { version, services } = value as { version: unknown; services: unknown };
+  const isSecret = (entry: unknown): boolean => typeof entry === 'string' && entry !== '';
+  if (version !== 1 || !isStringMap(services, (accounts) => isStringMap(accounts, isSecret))) return null;
+  return { version, services: services as Record<string, Record<string, string>> };
+}
 
 /** Writes waiting on each file, shared by every store of this process that uses it. */
 const queues = new Map<string, Promise<unknown>>();
@@ -140,8 +159,8 @@ export class FileSecretStore implements SecretStore {
       // A symlink could point the writes elsewhere; another owner's file is not ours to trust.
       if (!info.isFile() || info.size > MAX_FILE_BYTES) return fail('SECRET_FILE_UNUSABLE');
       if (POSIX && (info.uid !== process.getuid?.() || (info.mode & 0o077) !== 0)) return fail('SECRET_FILE_UNUSABLE');
-      const parsed = fileSchema.safeParse(JSON.parse(await readFile(this.path, 'utf8')));
-      return parsed.success ? { ok: true, value: parsed.data } : fail('SECRET_FILE_UNUSABLE');
+      const parsed = asSecretsFile(JSON.parse(await readFile(this.path, 'utf8')));
+      return parsed === null ? fail('SECRET_FILE_UNUSABLE') : { ok: true, value: parsed };
     } catch (error) {
       if (errorCode(error) === 'ENOENT') return { ok: true, value: { version: 1, services: {} } };
       return fail('SECRET_FILE_UNUSABLE');
