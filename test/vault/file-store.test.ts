@@ -90,6 +90,14 @@ describe('FileSecretStore refuses a file it cannot trust, and leaves it as it wa
     await refusals(withFile(JSON.stringify({ version: 2, services: {} })));
     await refusals(withFile(JSON.stringify({ version: 1, services: { tessera: { 'license-key': 42 } } })));
     await refusals(withFile(JSON.stringify({ version: 1, services: {}, extra: true })));
+    await refusals(withFile(JSON.stringify({ version: 1 })));
+    await refusals(withFile(JSON.stringify({ version: 1, services: [] })));
+    await refusals(withFile(JSON.stringify({ version: 1, services: { tessera: ['KEY'] } })));
+    await refusals(withFile(JSON.stringify({ version: 1, services: { tessera: { 'license-key': '' } } })));
+    await refusals(withFile(JSON.stringify({ version: 1, services: { tessera: { '': 'KEY' } } })));
+    await refusals(withFile(JSON.stringify({ version: 1, services: { '': {} } })));
+    await refusals(withFile(JSON.stringify([1, {}])));
+    await refusals(withFile('null'));
   });
   it('a file over 1 MiB', async () => refusals(withFile(`${' '.repeat(1024 * 1024)}${valid}`)));
   it.skipIf(!POSIX)('a file that other users can read', async () => refusals(withFile(valid, 0o644)));
