@@ -68,16 +68,8 @@ export async function checkIn(core: ManagerCore): Promise<Result<StatusReport>> 
   }
   await core.keepAnswer(entry.record.id, checked.value.answer);
   if (entry.record.kind === 'machine') {
-    const fingerprint = await core.machine.fingerprint();
-    if (!fingerprint.ok) return fingerprint;
-    const refreshed = await checkOutAndInstall(core, {
-      licenseId: entry.record.id,
-      machineRef: entry.record.machineId ?? fingerprint.value,
-      licenseKey: access.value.key,
-      fingerprint: fingerprint.value,
-      source: entry.record.source,
-      choose: false,
-    });
+    // The machine file carries the check-in dates offline: a fresh one after each check-in.
+    const refreshed = await renew(core);
     if (!refreshed.ok) return refreshed;
   }
   // The check-in was the server's word just now: the report says so.

@@ -8,8 +8,7 @@
  * say what happened; the audit log records it all. Ends with a scan: the token is never
  * printed nor written to a file.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -17,6 +16,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeychainStore } from '../../src/vault/keychain.store.js';
 import { startTestIssuer, type TestIssuer } from '../issuer/support.js';
+import { startCli, type CliRun } from '../support/cli-run.js';
 import { TEST_SERVICE, testService } from '../support/keychain.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'tessera.js');
@@ -32,35 +32,19 @@ let configPath: string;
 let policyId: string;
 const transcript: string[] = [];
 
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- reports are checked field by field
-}
-
-function started(args: readonly string[], options: { stdin?: string; env?: Record<string, string> } = {}): { child: ChildProcess; done: Promise<Run> } {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TESSERA_HOME: home, ...options.env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  child.stdin?.end(options.stdin ?? '');
-  const done = once(child, 'close').then(([status]) => {
-    transcript.push(stdout, stderr);
-    let json: unknown;
-    try {
-      json = JSON.parse(stdout);
-    } catch {
-      json = undefined;
-    }
-    return { status: status as number | null, stdout, stderr, json };
-  });
-  return { child, done };
+function started(args: readonly string[], options: { stdin?: string; env?: Record<string, string> } = {}): { child: ChildProcess; done: Promise<CliRun> } {
+  const run = startCli(BIN, args, { env: { TESSERA_HOME: home, ...options.env }, ...(options.stdin === undefined ? {} : { stdin: options.stdin }) });
+  return {
+    child: run.child,
+    done: run.done.then((ended) => {
+      transcript.push(ended.stdout, ended.stderr);
+      return ended;
+    }),
+  };
 }
 
 /** Runs the CLI as a process, asynchronously: the issuer answering it lives in this process. */
-const tessera = (args: readonly string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<Run> => started([...args, '--config', configPath], options).done;
+const tessera = (args: readonly string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<CliRun> => started([...args, '--config', configPath], options).done;
 
 /** A license of the test's unlimited policy, with `fresh` machines seen now and `stale` ones last seen 45 days ago, added through the issuer's store. */
 function fleet(name: string, fresh: number, stale: number, prefix = name): { id: string; key: string } {

@@ -14,6 +14,7 @@ import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeychainStore } from '../../src/vault/keychain.store.js';
 import { startTestIssuer, type TestIssuer } from '../issuer/support.js';
+import { runCli, type CliRun } from '../support/cli-run.js';
 import { TEST_SERVICE, testService } from '../support/keychain.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'tessera.js');
@@ -26,30 +27,11 @@ let configPath: string;
 /** Everything every command printed, for the final secrets scan. */
 const transcript: string[] = [];
 
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- reports are checked field by field
-}
-
 /** Runs the CLI as a process. Asynchronously: the issuer answering it lives in this process. */
-async function tessera(args: readonly string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<Run> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TESSERA_HOME: home, ...options.env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  child.stdin.end(options.stdin ?? '');
-  const [status] = (await once(child, 'close')) as [number | null];
-  transcript.push(stdout, stderr);
-  let json: unknown;
-  try {
-    json = JSON.parse(stdout);
-  } catch {
-    json = undefined;
-  }
-  return { status, stdout, stderr, json };
+async function tessera(args: readonly string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+  const run = await runCli(BIN, args, { env: { TESSERA_HOME: home, ...options.env }, ...(options.stdin === undefined ? {} : { stdin: options.stdin }) });
+  transcript.push(run.stdout, run.stderr);
+  return run;
 }
 
 const withConfig = (...args: string[]): string[] => [...args, '--config', configPath];

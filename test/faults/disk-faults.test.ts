@@ -60,11 +60,11 @@ describe.each(['EROFS', 'ENOSPC'] as const)('a data folder failing with %s', (di
     await checkInvariants(t, machine, license.id, `${disk} status`, online);
 
     // The agent, started once normally (its token is created then), then on the failing folder.
-    const first = machine.spawn(['serve', '--port', '0']);
+    const { child: first } = machine.spawn(['serve', '--port', '0']);
     await once(createInterface({ input: first.stdout }), 'line');
     first.kill('SIGTERM');
     await once(first, 'exit');
-    const agent = machine.spawn(['serve', '--port', '0'], { disk });
+    const { child: agent } = machine.spawn(['serve', '--port', '0'], { disk });
     try {
       const [line] = (await Promise.race([once(createInterface({ input: agent.stdout }), 'line'), once(agent, 'exit').then(() => [''])])) as [string];
       expect(line, 'the agent did not start').not.toBe('');

@@ -10,14 +10,11 @@
  * - no license key in the secret store without a record;
  * - the exit status is the failure table's for the code printed.
  */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { expect } from 'vitest';
 import { FAILURE_CODES, type Result } from '../../src/contract/codes.js';
@@ -27,6 +24,7 @@ import type { LicensingState } from '../../src/licensing/state.types.js';
 import { createFileSecretStore } from '../../src/vault/file.store.js';
 import { secretServiceName } from '../../src/vault/secret-store.js';
 import type { TestIssuer } from '../issuer/support.js';
+import { startCli, type CliRun } from '../support/cli-run.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'tessera.js');
 const FS_FAULTS = pathToFileURL(join(import.meta.dirname, 'fs-faults.mjs')).href;
@@ -123,14 +121,7 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
   };
 }
 
-/** One run of the command line. `status` is null when it was killed. */
-export interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly json: { readonly [field: string]: unknown } | undefined;
-  readonly ms: number;
-}
+export type Run = CliRun;
 
 export interface RunOptions {
   /** SIGKILL after this many milliseconds, unless it ended first. */
@@ -153,42 +144,26 @@ export class Machine {
     writeFileSync(this.config, JSON.stringify(vendor));
   }
 
-  /** Starts `tessera <args> --config … --json` the way `run` does, for a caller that reads it as it goes. */
-  spawn(args: readonly string[], options: Omit<RunOptions, 'killAfterMs'> = {}): ChildProcessByStdio<null, Readable, Readable> {
-    const env: Record<string, string | undefined> = {
-      ...process.env,
+  /** Starts `tessera <args> --config … --json` in this data folder, with the disk fault asked for. */
+  spawn(args: readonly string[], options: RunOptions = {}): ReturnType<typeof startCli> {
+    const env: Record<string, string> = {
       TESSERA_HOME: this.home,
       // An owner-only secrets file in this data folder: every trial's keys are inspectable and private to it.
       TESSERA_SECRET_STORE: 'file',
       TESSERA_LICENSE_KEY: this.licenseKey,
       ...options.env,
     };
-    const node: string[] = [];
+    const nodeArgs: string[] = [];
     if (options.disk !== undefined) {
-      node.push('--import', FS_FAULTS);
+      nodeArgs.push('--import', FS_FAULTS);
       env.TESSERA_TEST_FS_FAULT = options.disk;
       env.TESSERA_TEST_FS_FAULT_UNDER = this.home;
     }
-    return spawn(process.execPath, [...node, BIN, ...args, '--config', this.config, '--json'], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    return startCli(BIN, [...args, '--config', this.config, '--json'], { env, nodeArgs, ...(options.killAfterMs === undefined ? {} : { killAfterMs: options.killAfterMs }) });
   }
 
-  async run(args: readonly string[], options: RunOptions = {}): Promise<Run> {
-    const started = performance.now();
-    const child = this.spawn(args, options);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const timer = options.killAfterMs === undefined ? null : setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
-    const [status] = (await once(child, 'close')) as [number | null];
-    if (timer !== null) clearTimeout(timer);
-    let json: Run['json'];
-    try {
-      json = JSON.parse(stdout) as Run['json'];
-    } catch {
-      json = undefined;
-    }
-    return { status, stdout, stderr, json, ms: performance.now() - started };
+  run(args: readonly string[], options: RunOptions = {}): Promise<Run> {
+    return this.spawn(args, options).done;
   }
 
   state(): Promise<Result<LicensingState>> {

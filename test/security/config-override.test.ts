@@ -9,7 +9,6 @@
  * configuration (the repository itself ships none), against two local issuers with different keys:
  * the vendor's and an attacker's.
  */
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
@@ -18,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestIssuer, type TestIssuer } from '../issuer/support.js';
+import { runCli, type CliRun } from '../support/cli-run.js';
 import { installCli, type InstalledCli } from '../support/installed-cli.js';
 
 let vendor: TestIssuer;
@@ -27,31 +27,11 @@ let scratch: string;
 let app: InstalledCli;
 const servers: Server[] = [];
 
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- reports are checked field by field
-}
-
 /** Runs the copied CLI. Asynchronously: the issuers answering it live in this process. */
-async function tessera(home: string, args: readonly string[], options: { env?: Record<string, string>; stdin?: string } = {}): Promise<Run> {
-  const env: Record<string, string | undefined> = { ...process.env, TESSERA_HOME: home, TESSERA_SECRET_STORE: 'file', ...options.env };
-  if (options.env?.TESSERA_CONFIG === undefined) delete env.TESSERA_CONFIG;
-  const child = spawn(process.execPath, [app.bin, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env, cwd: scratch });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  child.stdin.end(options.stdin ?? '');
-  const [status] = (await once(child, 'close')) as [number | null];
-  let json: unknown;
-  try {
-    json = JSON.parse(stdout);
-  } catch {
-    json = undefined;
-  }
-  return { status, stdout, stderr, json };
+function tessera(home: string, args: readonly string[], options: { env?: Record<string, string>; stdin?: string } = {}): Promise<CliRun> {
+  // TESSERA_CONFIG only when the test sets it: never one inherited from the environment.
+  const env = { TESSERA_CONFIG: undefined, TESSERA_HOME: home, TESSERA_SECRET_STORE: 'file', ...options.env };
+  return runCli(app.bin, args, { env, cwd: scratch, ...(options.stdin === undefined ? {} : { stdin: options.stdin }) });
 }
 
 function file(name: string, content: unknown): string {

@@ -8,8 +8,6 @@
  * `TESSERA_CLI_UNDER_TEST` may name another build's `bin/tessera.js`, to run the same attacks
  * against it (how these were shown to succeed against the verdict before signed evidence).
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestIssuer, type TestIssuer } from '../issuer/support.js';
+import { runCli, type CliRun } from '../support/cli-run.js';
 
 const BIN = process.env.TESSERA_CLI_UNDER_TEST ?? join(import.meta.dirname, '..', '..', 'bin', 'tessera.js');
 const root = mkdtempSync(join(tmpdir(), 'tessera-offline-attacks-'));
@@ -24,27 +23,9 @@ let t: TestIssuer;
 let fingerprint: string;
 let homes = 0;
 
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- reports are checked field by field
-}
-
-async function tessera(home: string, args: readonly string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<Run> {
+function tessera(home: string, args: readonly string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
   // Secrets in the owner-only file of this data folder: every attack runs with a fresh one.
-  const env = { ...process.env, TESSERA_HOME: home, TESSERA_SECRET_STORE: 'file', ...options.env };
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env });
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stdin.end(options.stdin ?? '');
-  const [status] = (await once(child, 'close')) as [number | null];
-  let json: unknown;
-  try {
-    json = JSON.parse(stdout);
-  } catch {
-    json = undefined;
-  }
-  return { status, stdout, json };
+  return runCli(BIN, args, { env: { TESSERA_HOME: home, TESSERA_SECRET_STORE: 'file', ...options.env }, ...(options.stdin === undefined ? {} : { stdin: options.stdin }) });
 }
 
 /** A fresh data folder with a vendor configuration (`changes` on top of the issuer's). */
