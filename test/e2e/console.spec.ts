@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { MESSAGES } from '../../src/contract/messages.js';
+import { MESSAGES, uiActionFor } from '../../src/contract/messages.js';
 import { expectAccessible, expectStatus, open, screenshot, signIn, thisMachineFingerprint, watchProblems, type PageProblems } from './support/console.js';
 import { demoLicense, environment } from './support/environment.js';
 import { createMachine, machineFile, machinesOf, tamperSignature } from './support/issuer.js';
@@ -31,13 +31,13 @@ test.afterAll(async () => {
   await page.context().close();
 });
 
-/** The failure block for `code`: its title, message, next step and the code itself, all from the one message module. */
+/** The failure block for `code`: its title, message, next step in the app's terms and the code itself, all from the one message module. */
 async function expectRefusal(code: keyof typeof MESSAGES): Promise<void> {
   const alert = page.getByRole('alert').filter({ hasText: code });
   await expect(alert).toBeVisible();
   await expect(alert).toContainText(MESSAGES[code].title);
   await expect(alert).toContainText(MESSAGES[code].message);
-  await expect(alert).toContainText(MESSAGES[code].action);
+  await expect(alert).toContainText(uiActionFor(code));
 }
 
 async function notice(text: string | RegExp): Promise<void> {
@@ -75,7 +75,7 @@ test('a new tab is not signed in by the first tab\'s cookie: it asks for its own
     const alert = other.getByRole('alert').filter({ hasText: 'SESSION_REQUIRED' });
     await expect(alert).toBeVisible();
     await expect(alert).toContainText(MESSAGES.SESSION_REQUIRED.message);
-    await expect(alert).toContainText(MESSAGES.SESSION_REQUIRED.action);
+    await expect(alert).toContainText(uiActionFor('SESSION_REQUIRED'));
     await screenshot(other, 'sign-in-needed');
     await expectAccessible(other, 'sign-in needed');
   } finally {
