@@ -86,7 +86,7 @@ test('a new tab is not signed in by the first tab\'s cookie: it asks for its own
   await expect(page.getByRole('status', { name: 'License status' })).toContainText(MESSAGES.NOT_ACTIVATED.title);
 });
 
-test('an invalid key is refused with its message and next step', async () => {
+test('an invalid key is refused with its message and next step; it stays in the field to be corrected', async () => {
   await open(page, 'Activate');
   await expect(page.getByRole('heading', { level: 1, name: 'Activate this machine' })).toBeVisible();
   await screenshot(page, 'activate');
@@ -94,7 +94,7 @@ test('an invalid key is refused with its message and next step', async () => {
   await page.getByLabel('License key', { exact: true }).fill('NOPE-NOPE-NOPE-NOPE');
   await page.getByRole('main').getByRole('button', { name: 'Activate', exact: true }).click();
   await expectRefusal('NOT_FOUND');
-  await expect(page.getByLabel('License key', { exact: true })).toHaveValue('');
+  await expect(page.getByLabel('License key', { exact: true })).toHaveValue('NOPE-NOPE-NOPE-NOPE');
   await screenshot(page, 'activate-refused');
   await expectAccessible(page, 'activate (refused)');
 });
