@@ -4,7 +4,7 @@
  * the renderer depends on the contract alone, never on the core's modules.
  */
 export { isFailureCode, type Failure, type FailureCode, type Result } from '../src/contract/codes.js';
-export { fail, MESSAGES } from '../src/contract/messages.js';
+export { fail, MESSAGES, uiActionFor } from '../src/contract/messages.js';
 export { capacityText, unseenFor, type AdminLicense, type AdminSession, type AuditEntry, type BulkProgress, type BulkResult, type ExportFile, type ExportFormat, type SeatCapacity } from '../src/contract/admin.js';
 export { createBridge, OPERATIONS, type ChosenFile, type Invoke, type OperationName, type OperationResult, type SeatAccess, type SettingsView, type TesseraBridge } from '../src/contract/operations.js';
 export type { DoctorCheck, DoctorReport, DoctorVerdict } from '../src/contract/doctor.js';

@@ -1,5 +1,5 @@
-/** A refusal as the person sees it: the code's title, sentence and next step (MESSAGES), and the code. */
-import { MESSAGES, type FailureCode } from '../contract.js';
+/** A refusal as the person sees it: the code's title, sentence and next step in the app's terms (MESSAGES), and the code. */
+import { MESSAGES, uiActionFor, type FailureCode } from '../contract.js';
 
 export interface FailureAlertProps {
   readonly code: FailureCode;
@@ -19,7 +19,7 @@ export function FailureAlert({ code, message, level = 2, children }: FailureAler
       <Heading className="alert-title">{text.title}</Heading>
       <p>{text.message}</p>
       {detail === null ? null : <p className="alert-detail">Details: {detail}</p>}
-      <p>Next step: {text.action}</p>
+      <p>Next step: {uiActionFor(code)}</p>
       <p className="alert-code">
         Code: <code>{code}</code>
       </p>

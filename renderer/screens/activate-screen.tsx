@@ -1,4 +1,8 @@
-/** `#/activate`: activate this machine with a license key. The key lives in the field only, and is cleared on submit. */
+/**
+ * `#/activate`: activate this machine with a license key. The key lives in the field only (never
+ * in the store): it stays there after a refusal so that a typo can be fixed, and is cleared once
+ * the activation succeeded.
+ */
 import { useEffect, useId, useState } from 'react';
 import { FailureAlert } from '../components/failure-alert.js';
 import { useTessera } from '../store/use-tessera.js';
@@ -27,11 +31,15 @@ export function ActivateScreen(): React.JSX.Element {
           className="form"
           onSubmit={(event) => {
             event.preventDefault();
+            // A pasted key often carries a space or a line break at either end; the core refuses spaces inside.
             const licenseKey = key.trim();
             if (licenseKey === '' || working) return;
-            setKey('');
-            setShown(false);
-            void activate(licenseKey);
+            setKey(licenseKey);
+            void activate(licenseKey).then((activated) => {
+              if (!activated) return;
+              setKey('');
+              setShown(false);
+            });
           }}
         >
           <label htmlFor={keyId}>License key</label>

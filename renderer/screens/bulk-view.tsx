@@ -3,7 +3,7 @@
  * rate limit, and Cancel — then what it did: deactivated, already gone, failed (each with its
  * reason), and not attempted when it was cancelled or stopped.
  */
-import { MESSAGES, type BulkProgress } from '../contract.js';
+import { MESSAGES, uiActionFor, type BulkProgress } from '../contract.js';
 import { FailureAlert } from '../components/failure-alert.js';
 import { seatCount } from '../store/seats.slice.js';
 import { useTessera } from '../store/use-tessera.js';
@@ -76,7 +76,7 @@ export function BulkView({ names }: { readonly names: ReadonlyMap<string, string
           <ul className="failures">
             {outcome.failed.slice(0, MAX_LISTED).map((failure) => (
               <li key={failure.id}>
-                <strong>{names.get(failure.id) ?? failure.id}</strong>: {MESSAGES[failure.code].title}. {MESSAGES[failure.code].action} <code>{failure.code}</code>
+                <strong>{names.get(failure.id) ?? failure.id}</strong>: {MESSAGES[failure.code].title}. {uiActionFor(failure.code)} <code>{failure.code}</code>
                 {failure.message !== MESSAGES[failure.code].message ? <span className="alert-detail"> ({failure.message})</span> : null}
               </li>
             ))}

@@ -1,61 +1,17 @@
 /** `#/status`: what the core decided about this machine's license, and the actions on it. */
-import { useState } from 'react';
-import { MESSAGES, type StatusReport } from '../contract.js';
+import { useEffect, useState } from 'react';
+import type { StatusReport } from '../contract.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
+import { DateWithCountdown } from '../components/date-with-countdown.js';
 import { FailureAlert } from '../components/failure-alert.js';
 import { useNow } from '../components/use-now.js';
 import { shortFingerprint } from '../format/fingerprint.js';
-import { countdown, formatDateTime } from '../format/time.js';
-import type { LicenseAction } from '../store/license.slice.js';
+import { formatDateTime } from '../format/time.js';
 import { useTessera } from '../store/use-tessera.js';
-
-const ACTION_LABELS: Readonly<Record<LicenseAction, { readonly idle: string; readonly working: string }>> = {
-  'check-in': { idle: 'Check in', working: 'Checking in…' },
-  renew: { idle: 'Renew', working: 'Renewing…' },
-  deactivate: { idle: 'Deactivate', working: 'Deactivating…' },
-};
-
-/** A date with its countdown ("12 Dec 2026, 14:00 (in 29 days)"), or `none` when there is no date. */
-function DateWithCountdown({ value, none, now }: { readonly value: string | null; readonly none: string; readonly now: number }): React.JSX.Element {
-  if (value === null) return <>{none}</>;
-  const left = countdown(value, now);
-  return (
-    <>
-      <time dateTime={value}>{formatDateTime(value)}</time>
-      {left === '' ? null : <span className="muted"> ({left})</span>}
-    </>
-  );
-}
-
-function Summary({ report }: { readonly report: StatusReport }): React.JSX.Element {
-  if (report.licensed) {
-    return (
-      <section className="card summary ok">
-        <h2>This machine is licensed</h2>
-        <p>{report.message}</p>
-      </section>
-    );
-  }
-  const text = report.code === 'VALID' ? null : MESSAGES[report.code];
-  return (
-    <section className="card summary bad">
-      <h2>{text?.title ?? 'Not licensed'}</h2>
-      <p>{text?.message ?? report.message}</p>
-      {text === null ? null : <p>Next step: {text.action}</p>}
-      {report.code === 'VALID' ? null : (
-        <p className="alert-code">
-          Code: <code>{report.code}</code>
-        </p>
-      )}
-      {report.license === null ? (
-        <p className="links">
-          <a href="#/activate">Activate with a license key</a>
-          <a href="#/offline">Import a license file</a>
-        </p>
-      ) : null}
-    </section>
-  );
-}
+import { LicenseActionButtons } from './license-actions.js';
+import { LicenseChooser } from './license-chooser.js';
+import { StatusCard } from './status-card.js';
+import { StatusWarnings } from './status-warnings.js';
 
 function Details({ report, now }: { readonly report: StatusReport; readonly now: number }): React.JSX.Element | null {
   const license = report.license;
@@ -109,27 +65,14 @@ function Details({ report, now }: { readonly report: StatusReport; readonly now:
   );
 }
 
-function Actions(): React.JSX.Element {
+/** The actions on the active license, Deactivate after a confirmation. */
+function LicenseActions({ report }: { readonly report: StatusReport }): React.JSX.Element {
   const status = useTessera((state) => state.licenseAction);
-  const checkIn = useTessera((state) => state.checkIn);
-  const renew = useTessera((state) => state.renew);
   const deactivate = useTessera((state) => state.deactivate);
   const [confirming, setConfirming] = useState(false);
-  const working = status.kind === 'working' ? status.action : null;
-  const label = (action: LicenseAction): string => (working === action ? ACTION_LABELS[action].working : ACTION_LABELS[action].idle);
   return (
     <>
-      <div className="actions">
-        <button type="button" className="button primary" disabled={working !== null} onClick={() => void checkIn()}>
-          {label('check-in')}
-        </button>
-        <button type="button" className="button" disabled={working !== null} onClick={() => void renew()}>
-          {label('renew')}
-        </button>
-        <button type="button" className="button danger-outline" disabled={working !== null} onClick={() => setConfirming(true)}>
-          {label('deactivate')}
-        </button>
-      </div>
+      <LicenseActionButtons report={report} onDeactivate={() => setConfirming(true)} />
       {status.kind === 'failed' ? <FailureAlert code={status.code} message={status.message} /> : null}
       <ConfirmDialog
         open={confirming}
@@ -149,8 +92,16 @@ function Actions(): React.JSX.Element {
 
 export function StatusScreen(): React.JSX.Element {
   const view = useTessera((state) => state.license);
+  const installed = useTessera((state) => state.installed);
   const loadStatus = useTessera((state) => state.loadStatus);
+  const loadInstalled = useTessera((state) => state.loadInstalled);
   const now = useNow();
+
+  // The installed licenses, for choosing the active one when there are several.
+  useEffect(() => {
+    void loadInstalled();
+  }, [loadInstalled]);
+
   return (
     <>
       <h1 tabIndex={-1}>License status</h1>
@@ -164,14 +115,11 @@ export function StatusScreen(): React.JSX.Element {
       ) : null}
       {view.kind === 'loaded' ? (
         <>
-          <Summary report={view.report} />
-          {view.report.warnings.map((warning) => (
-            <p role="note" className="warning" key={`${warning.code}-${warning.at}`}>
-              {warning.message}
-            </p>
-          ))}
+          <StatusCard report={view.report} now={now} />
+          <StatusWarnings warnings={view.report.warnings} />
           <Details report={view.report} now={now} />
-          {view.report.license === null ? null : <Actions />}
+          {view.report.license === null ? null : <LicenseActions report={view.report} />}
+          {installed.kind === 'loaded' ? <LicenseChooser licenses={installed.licenses} /> : null}
         </>
       ) : null}
     </>

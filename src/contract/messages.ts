@@ -6,8 +6,14 @@ export interface CodeMessage {
   readonly title: string;
   /** One sentence saying what happened. */
   readonly message: string;
-  /** One sentence saying what to do next. */
+  /** One sentence saying what to do next, as a command line user does it (commands, flags, variables). */
   readonly action: string;
+  /**
+   * The same next step in the app's own terms (its screens and buttons), when `action` names a
+   * command, a flag, an environment variable or a file that a person in the app acts on there
+   * instead. The UI shows `uiActionFor(code)`.
+   */
+  readonly uiAction?: string;
 }
 
 /**
@@ -49,6 +55,7 @@ export const MESSAGES = {
     title: 'Issued for another machine',
     message: 'This machine file was issued for a different machine.',
     action: 'Request a machine file for this machine (tessera fingerprint shows its fingerprint).',
+    uiAction: 'Ask your vendor for a machine file issued for this machine, then import it on the Offline files screen.',
   },
   LICENSE_FILE_ISSUED_IN_FUTURE: {
     title: 'Clock out of sync',
@@ -125,6 +132,8 @@ export const MESSAGES = {
     message: "The operating system's keychain could not be reached, so secrets cannot be stored safely.",
     action:
       'On Linux, install and unlock a Secret Service keyring (gnome-keyring or KWallet); on macOS and Windows, sign in to your user session. On a machine with no keychain at all, set TESSERA_SECRET_STORE=file to keep secrets in a file that only you can read.',
+    uiAction:
+      'On Linux, install and unlock a Secret Service keyring (gnome-keyring or KWallet); on macOS and Windows, sign in to your user session. On a machine with no keychain at all, whoever set up Tessera can have it keep secrets in a file that only you can read.',
   },
   KEYCHAIN_TIMEOUT: {
     title: 'Keychain not answering',
@@ -135,6 +144,8 @@ export const MESSAGES = {
     title: 'Secrets file unusable',
     message: "The file that holds Tessera's secrets on this machine (secrets/secrets.json in the data folder) cannot be read or written, is damaged, or can be read by other users.",
     action: 'Check that the data folder is yours and writable and that the file is readable by you only (chmod 600); or set TESSERA_SECRET_STORE=keychain to use the OS keychain.',
+    uiAction:
+      'Check that the data folder and the secrets file shown in Settings are yours and that the file is readable by you only; "Run checks" there shows which one fails.',
   },
   MACHINE_ID_UNAVAILABLE: {
     title: 'Machine identity unavailable',
@@ -155,11 +166,13 @@ export const MESSAGES = {
     title: 'License expired',
     message: 'This license has expired.',
     action: 'Renew it with your vendor, then run "tessera renew".',
+    uiAction: 'Renew it with your vendor, then press Renew on the Status screen.',
   },
   OVERDUE: {
     title: 'Check-in overdue',
     message: 'This license had to check in with the licensing server and missed its deadline.',
     action: 'Connect to the internet and run "tessera check-in".',
+    uiAction: 'Connect to the internet, then press Check in on the Status screen.',
   },
   BANNED: {
     title: 'License owner banned',
@@ -170,11 +183,13 @@ export const MESSAGES = {
     title: 'Not activated on this machine',
     message: 'This node-locked license has no machine activated yet.',
     action: 'Activate this machine with "tessera activate KEY".',
+    uiAction: 'Activate this machine with its license key on the Activate screen.',
   },
   NO_MACHINES: {
     title: 'Not activated on this machine',
     message: 'This floating license has no machine activated yet.',
     action: 'Activate this machine with "tessera activate KEY".',
+    uiAction: 'Activate this machine with its license key on the Activate screen.',
   },
   HEARTBEAT_NOT_STARTED: {
     title: 'Heartbeat not started',
@@ -185,11 +200,13 @@ export const MESSAGES = {
     title: 'Heartbeat lost',
     message: 'This machine stopped sending the heartbeats its license requires.',
     action: 'Connect to the internet and activate again with "tessera activate KEY".',
+    uiAction: 'Connect to the internet and activate again on the Activate screen.',
   },
   TOO_MANY_MACHINES: {
     title: 'Too many machines',
     message: 'This license is activated on more machines than it allows.',
     action: 'Deactivate a machine you no longer use ("tessera seats list", then "tessera seats deactivate ID").',
+    uiAction: 'Free the seat of a machine you no longer use on the Seats screen (select it, then "Deactivate selected").',
   },
   TOO_MANY_CORES: {
     title: 'Too many CPU cores',
@@ -250,31 +267,37 @@ export const MESSAGES = {
     title: 'Machine not specified',
     message: 'The licensing server requires a machine to be named when validating.',
     action: 'Activate this machine with "tessera activate KEY".',
+    uiAction: 'Activate this machine with its license key on the Activate screen.',
   },
   MACHINE_SCOPE_MISMATCH: {
     title: 'License not for this machine',
     message: 'This license is not activated for the machine it was checked for.',
     action: 'Activate this machine with "tessera activate KEY".',
+    uiAction: 'Activate this machine with its license key on the Activate screen.',
   },
   FINGERPRINT_SCOPE_REQUIRED: {
     title: 'Machine fingerprint required',
     message: "The licensing server requires this machine's fingerprint when validating.",
     action: 'Activate again with "tessera activate KEY".',
+    uiAction: 'Activate again with the license key on the Activate screen.',
   },
   FINGERPRINT_SCOPE_MISMATCH: {
     title: 'Not activated on this machine',
     message: 'This license is activated, but not on this machine.',
     action: 'Activate this machine with "tessera activate KEY", or deactivate another one first.',
+    uiAction: 'Activate this machine on the Activate screen, or first free the seat of another machine on the Seats screen.',
   },
   FINGERPRINT_SCOPE_EMPTY: {
     title: 'Machine fingerprint missing',
     message: 'The validation request carried an empty fingerprint.',
     action: 'Run "tessera fingerprint" to check that this machine can be identified.',
+    uiAction: "Copy the diagnostics on the Settings screen (they say whether this machine's fingerprint could be read) and send them to your vendor.",
   },
   COMPONENTS_SCOPE_REQUIRED: {
     title: 'Hardware components required',
     message: "The licensing server requires this machine's hardware components when validating.",
     action: 'Activate again with "tessera activate KEY".',
+    uiAction: 'Activate again with the license key on the Activate screen.',
   },
   COMPONENTS_SCOPE_MISMATCH: {
     title: 'Hardware changed',
@@ -285,6 +308,7 @@ export const MESSAGES = {
     title: 'Hardware components missing',
     message: 'The validation request carried no hardware components.',
     action: 'Run "tessera fingerprint" to check that this machine can be identified.',
+    uiAction: "Copy the diagnostics on the Settings screen (they say whether this machine's fingerprint could be read) and send them to your vendor.",
   },
   ENTITLEMENTS_MISSING: {
     title: 'Feature not included',
@@ -320,6 +344,7 @@ export const MESSAGES = {
     title: 'No seats left',
     message: 'This license is already activated on as many machines as it allows.',
     action: 'Deactivate a machine you no longer use ("tessera seats list --license KEY"), then activate again.',
+    uiAction: 'Free the seat of a machine you no longer use on the Seats screen (enter this license key under "Use a license key" there), then activate again.',
   },
   MACHINE_CORE_LIMIT_EXCEEDED: {
     title: 'CPU core limit reached',
@@ -345,6 +370,7 @@ export const MESSAGES = {
     title: 'Machine heartbeat lost',
     message: 'The licensing server considers this machine dead because its heartbeats stopped.',
     action: 'Activate this machine again with "tessera activate KEY".',
+    uiAction: 'Activate this machine again on the Activate screen.',
   },
   LICENSE_INVALID: {
     title: 'License key refused',
@@ -415,6 +441,7 @@ export const MESSAGES = {
     title: 'Not found on the server',
     message: 'The licensing server does not know this license or machine (it may have been deactivated).',
     action: 'Run "tessera status" to see the current state, and activate again if needed.',
+    uiAction: 'See the current state on the Status screen, and activate again if needed.',
   },
   REQUEST_REFUSED: {
     title: 'Request refused',
@@ -425,6 +452,7 @@ export const MESSAGES = {
     title: 'Licensing server unreachable',
     message: 'The licensing server could not be reached.',
     action: 'Check your internet connection and proxy (HTTPS_PROXY), then try again; an activated machine keeps working offline meanwhile.',
+    uiAction: 'Check your internet connection and the proxy shown in Settings, then try again; an activated machine keeps working offline meanwhile.',
   },
   ISSUER_RATE_LIMITED: {
     title: 'Too many requests',
@@ -440,6 +468,7 @@ export const MESSAGES = {
     title: 'Unreadable server response',
     message: "The licensing server's answer was not a valid JSON:API document.",
     action: 'Check that the vendor configuration points at the right server ("apiUrl").',
+    uiAction: 'Check that the licensing API shown in Settings is the right server.',
   },
   RESPONSE_NONCE_MISMATCH: {
     title: 'Replayed response',
@@ -455,16 +484,19 @@ export const MESSAGES = {
     title: 'Not activated',
     message: 'No license is installed on this machine.',
     action: 'Activate with "tessera activate KEY", or import a license file with "tessera import FILE".',
+    uiAction: 'Activate with a license key on the Activate screen, or import a license file on the Offline files screen.',
   },
   LICENSE_NOT_INSTALLED: {
     title: 'No such license',
     message: 'No installed license has this id.',
     action: 'Run "tessera licenses list" to see the installed licenses.',
+    uiAction: 'Look at the installed licenses again (Status or Offline files screen): the list shows the ones on this machine now.',
   },
   LICENSE_KEY_REQUIRED: {
     title: 'License key needed',
     message: 'This license file is encrypted: its license key is needed to open it.',
     action: 'Enter the license key that came with the file (for example with --license-key -).',
+    uiAction: 'Enter the license key that came with the file when the Offline files screen asks for it (import the file again if needed).',
   },
   OFFLINE_DEACTIVATION_UNAVAILABLE: {
     title: 'Cannot deactivate offline',
@@ -490,6 +522,7 @@ export const MESSAGES = {
     title: 'Credentials required',
     message: 'Listing or deactivating seats needs the license key or an administrator token.',
     action: 'Pass --license KEY (or set TESSERA_ADMIN_TOKEN), then try again.',
+    uiAction: 'Enter the license key under "Use a license key" on the Seats screen, or sign in as administrator on the Licenses screen.',
   },
   INVALID_INPUT: {
     title: 'Request not understood',
@@ -500,16 +533,19 @@ export const MESSAGES = {
     title: 'Sign-in needed',
     message: 'This browser tab is not signed in to Tessera. Each tab signs in with its own one-time login link; reloading a signed-in tab keeps it signed in.',
     action: 'Open an unused login link in this tab: the one "tessera serve --ui" printed, or a new one (run it again).',
+    uiAction: 'Open an unused login link in this tab: the one printed where Tessera was started, or a new one (starting it again prints one).',
   },
   AGENT_UNREACHABLE: {
     title: 'Tessera is not running',
     message: 'The Tessera service behind this page did not answer.',
     action: 'Start it again (npm start, or tessera serve --ui), then reload this page.',
+    uiAction: 'Start Tessera again on this computer, the way it was started before, then reload this page.',
   },
   CONFIG_OVERRIDE_REFUSED: {
     title: 'Configuration override refused',
     message: "This copy of the app ships its vendor's configuration; an override may change only the licensing server's address (apiUrl), never the public key, account or product.",
     action: 'Remove publicKey, account and product from the override (--config or TESSERA_CONFIG), or remove the override.',
+    uiAction: 'Ask whoever set up Tessera to remove publicKey, account and product from the configuration override, or the override itself.',
   },
   MACHINE_FILE_REQUIRED: {
     title: 'Machine file needed',
@@ -560,6 +596,7 @@ export const MESSAGES = {
     title: 'Data folder read-only',
     message: "Tessera's data folder cannot be written (it is read-only, or belongs to another user).",
     action: 'Make the data folder writable for you (or set TESSERA_HOME to a folder that is), then try again; licensing decisions keep working meanwhile.',
+    uiAction: 'Make the data folder shown in Settings writable for you, then try again; licensing decisions keep working meanwhile.',
   },
   DISK_FULL: {
     title: 'Disk full',
@@ -570,6 +607,7 @@ export const MESSAGES = {
     title: 'Data folder unusable',
     message: "Tessera's data folder could not be used (a file where a folder should be, or a failing disk).",
     action: 'Check the data folder (run "tessera doctor"), or set TESSERA_HOME to another folder.',
+    uiAction: '"Run checks" in Settings says what is wrong with the data folder; fix it, or ask whoever set up Tessera to give it another folder.',
   },
   ACTIVATION_INCOMPLETE: {
     title: 'Activation not finished',
@@ -580,6 +618,7 @@ export const MESSAGES = {
     title: 'Deactivation not finished',
     message: 'This machine is no longer licensed here, but its seat could not be freed on the licensing server yet; Tessera frees it on the next run.',
     action: 'Connect to the internet and run "tessera deactivate" again (or leave Tessera running: it retries).',
+    uiAction: 'Connect to the internet and keep Tessera running: it frees the seat on its own, and the notice on the Status screen goes away once it has.',
   },
   KEYCHAIN_LOCKED: {
     title: 'Keychain locked',
@@ -595,11 +634,14 @@ export const MESSAGES = {
     title: 'Certificate not trusted',
     message: "The licensing server's TLS certificate is issued by an authority this computer does not trust: a proxy may be intercepting TLS.",
     action: "If your network inspects TLS, add its root certificate with NODE_EXTRA_CA_CERTS=/path/to/root.pem; otherwise do not continue on this network.",
+    uiAction:
+      '"Run checks" in Settings shows who issued the certificate. If your network inspects TLS, whoever set up Tessera has to add that network\'s root certificate; otherwise do not continue on this network.',
   },
   TLS_CERTIFICATE_NAME_MISMATCH: {
     title: 'Certificate for another name',
     message: "The licensing server's TLS certificate was issued for a different name than the one Tessera connected to.",
     action: 'Check apiUrl in the vendor configuration and any proxy in use (HTTPS_PROXY).',
+    uiAction: 'Check the licensing API and the proxy shown in Settings; "Run checks" there shows whom the certificate was issued to.',
   },
   TLS_CERTIFICATE_EXPIRED: {
     title: 'Certificate expired',
@@ -610,6 +652,7 @@ export const MESSAGES = {
     title: 'Secure connection failed',
     message: 'A secure (TLS) connection to the licensing server could not be set up.',
     action: 'Check the proxy in use (HTTPS_PROXY) and your network, then try again.',
+    uiAction: 'Check the proxy shown in Settings and your network ("Run checks" there tests each step), then try again.',
   },
   UNAUTHORIZED: {
     title: 'Agent token required',
@@ -670,6 +713,7 @@ export const MESSAGES = {
     title: 'Internal error',
     message: 'Tessera failed unexpectedly.',
     action: 'Try again; if it happens again, run the command with TESSERA_DEBUG=1 (or see the agent\'s log) and report what it shows to your vendor.',
+    uiAction: 'Try again; if it happens again, copy the diagnostics on the Settings screen and send them to your vendor.',
   },
   CROSS_ORIGIN_REQUEST: {
     title: 'Request from another page',
@@ -680,6 +724,7 @@ export const MESSAGES = {
     title: 'Session of another tab',
     message: 'This console session belongs to another browser tab: each tab signs in with its own login link.',
     action: 'Run "tessera serve --ui" again for a new link, or mint one with POST /v1/console/login-links.',
+    uiAction: 'Sign this tab in with its own unused login link (Tessera prints one where it was started; starting it again prints a new one).',
   },
   SIGNATURE_INVALID: {
     title: 'Signed request refused',
@@ -706,6 +751,7 @@ export const MESSAGES = {
     title: 'Administrator sign-in needed',
     message: 'This view needs an administrator or product token, and none is signed in.',
     action: 'Sign in with an admin or product token (Licenses screen, "tessera admin sign-in", or TESSERA_ADMIN_TOKEN).',
+    uiAction: 'Sign in with an admin or product token on the Licenses screen.',
   },
   ADMIN_TOKEN_REFUSED: {
     title: 'Token not accepted',
@@ -726,11 +772,13 @@ export const MESSAGES = {
     title: 'Token of another product',
     message: 'This product token belongs to a different product than the one Tessera is configured for.',
     action: "Sign in with a token of this product (see the vendor configuration's product), or an admin token.",
+    uiAction: 'Sign in with a token of the product shown in Settings, or with an admin token.',
   },
   ADMIN_LICENSE_NOT_FOUND: {
     title: 'No such license',
     message: 'The licensing server has no license with this id that this token may see.',
     action: 'Check the id with "tessera licenses list --remote" (or the Licenses screen) and try again.',
+    uiAction: 'Find the license on the Licenses screen and open its seats from there.',
   },
   EXPORT_INCOMPLETE: {
     title: 'Export stopped',
@@ -762,6 +810,12 @@ export const MESSAGES = {
 /** The user-facing message for a code. */
 export function messageFor(code: FailureCode): CodeMessage {
   return MESSAGES[code];
+}
+
+/** The next step as the app shows it: `uiAction` when the code has one, else `action`. */
+export function uiActionFor(code: FailureCode): string {
+  const text: CodeMessage = MESSAGES[code];
+  return text.uiAction ?? text.action;
 }
 
 /** Builds the failure value for a code, with its one user-facing sentence. */

@@ -48,6 +48,8 @@ export const OPERATION_SCHEMAS = {
   'files:import': z.strictObject({ certificate: certificateSchema, licenseKey: licenseKeySchema.optional() }),
   'licenses:list': z.strictObject({ after: idSchema.optional(), limit: z.int().min(1).max(1000).optional() }),
   'licenses:remove': z.strictObject({ id: idSchema }),
+  'licenses:use': z.strictObject({ id: idSchema }),
+  'licenses:dismiss-notices': nothing,
   'seats:list': z.strictObject({ access: seatAccess, page: z.int().min(1).max(1_000_000).optional(), size: z.int().min(1).max(100).optional() }),
   'seats:deactivate': z.strictObject({ access: seatAccess, ids: z.array(idSchema).min(1).max(MAX_SEATS_PER_REQUEST) }),
   'settings:get': nothing,

@@ -68,6 +68,10 @@ export interface OperationMap {
   'files:import': { input: { readonly certificate: string; readonly licenseKey?: string }; value: InstalledLicense };
   'licenses:list': { input: { readonly after?: string; readonly limit?: number }; value: Paged<InstalledLicense> };
   'licenses:remove': { input: { readonly id: string }; value: null };
+  /** Makes an installed license the active one (the one `license:status` answers for). */
+  'licenses:use': { input: { readonly id: string }; value: InstalledLicense };
+  /** Forgets the notices about damaged license states set aside. */
+  'licenses:dismiss-notices': { input: Record<string, never>; value: null };
   'seats:list': { input: { readonly access: SeatAccess; readonly page?: number; readonly size?: number }; value: Paged<Seat> };
   'seats:deactivate': { input: { readonly access: SeatAccess; readonly ids: readonly string[] }; value: BulkOutcome };
   'settings:get': { input: Record<string, never>; value: SettingsView };
@@ -117,6 +121,8 @@ export const OPERATIONS: { readonly [N in OperationName]: OperationSpec<N> } = {
   'files:import': { domain: 'files', verb: 'import', args: ['certificate', 'licenseKey'], scope: 'licensing:write', servedBy: 'core' },
   'licenses:list': { domain: 'licenses', verb: 'list', args: ['after', 'limit'], scope: 'licensing:read', servedBy: 'core' },
   'licenses:remove': { domain: 'licenses', verb: 'remove', args: ['id'], scope: 'licensing:delete', servedBy: 'core' },
+  'licenses:use': { domain: 'licenses', verb: 'use', args: ['id'], scope: 'licensing:write', servedBy: 'core' },
+  'licenses:dismiss-notices': { domain: 'licenses', verb: 'dismissNotices', args: [], scope: 'licensing:write', servedBy: 'core' },
   'seats:list': { domain: 'seats', verb: 'list', args: ['access', 'page', 'size'], scope: 'licensing:read', servedBy: 'core' },
   'seats:deactivate': { domain: 'seats', verb: 'deactivate', args: ['access', 'ids'], scope: 'licensing:delete', servedBy: 'core' },
   'settings:get': { domain: 'settings', verb: 'get', args: [], scope: 'licensing:read', servedBy: 'core' },
@@ -152,7 +158,7 @@ type VerbArgs<N extends OperationName> = N extends 'license:status'
       ? [certificate: string, licenseKey?: string]
       : N extends 'licenses:list'
         ? [after?: string, limit?: number]
-        : N extends 'licenses:remove'
+        : N extends 'licenses:remove' | 'licenses:use'
           ? [id: string]
           : N extends 'seats:list'
             ? [access: SeatAccess, page?: number, size?: number]
@@ -189,7 +195,7 @@ export interface TesseraBridge {
     deactivate: Verb<'license:deactivate'>;
   };
   readonly files: { chooseFile: Verb<'files:choose'>; import: Verb<'files:import'> };
-  readonly licenses: { list: Verb<'licenses:list'>; remove: Verb<'licenses:remove'> };
+  readonly licenses: { list: Verb<'licenses:list'>; remove: Verb<'licenses:remove'>; use: Verb<'licenses:use'>; dismissNotices: Verb<'licenses:dismiss-notices'> };
   readonly seats: {
     list: Verb<'seats:list'>;
     deactivate: Verb<'seats:deactivate'>;

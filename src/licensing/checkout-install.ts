@@ -15,6 +15,7 @@ import { fileExpiryOf, fileIssuedOf, licenseIdOf, recordFor, upsert } from './fa
 import { activeReport, keyRef, ok, type ManagerCore } from './manager-core.js';
 import type { StatusReport } from './manager.types.js';
 import type { InstalledRecord } from './state.types.js';
+import { withSummary } from './verdict.js';
 
 /** Attempts of one check-out, and the pause before each retry. */
 const ATTEMPTS = 3;
@@ -86,7 +87,8 @@ export async function checkOutAndInstall(core: ManagerCore, request: CheckoutReq
   const evaluated = await core.evaluate();
   if (!evaluated.ok) return evaluated;
   const report = activeReport(evaluated.value);
-  return ok(evaluated.value.active?.record.id === id ? { ...report, source: 'online' } : report);
+  // Confirmed online just now: the summary sentence says so too.
+  return ok(evaluated.value.active?.record.id === id ? withSummary({ ...report, source: 'online' }) : report);
 }
 
 /** Installs the verified file in one change: the record, the choice, the activation in flight cleared. */

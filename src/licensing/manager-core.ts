@@ -253,16 +253,20 @@ export function createManagerCore(deps: LicenseManagerDeps): ManagerCore {
     const several = severalLicensesWarning(entries, active, now);
     if (several !== null) warnings.push(several);
     for (const notice of state.setAside) {
+      const what = `A damaged license state was set aside on ${new Date(notice.at).toISOString()} as ${notice.name}: licenses installed before may need to be activated or imported again`;
       warnings.push({
         code: 'STATE_SET_ASIDE',
-        message: `A damaged license state was set aside on ${new Date(notice.at).toISOString()} as ${notice.name}: licenses installed before may need to be activated or imported again (dismiss with "tessera licenses dismiss-notices").`,
+        message: `${what} (dismiss with "tessera licenses dismiss-notices").`,
+        uiMessage: `${what}.`,
         at: new Date(notice.at).toISOString(),
       });
     }
     for (const record of state.licenses.filter((entry) => entry.deactivating !== null)) {
+      const what = `License ${record.id} is being deactivated: it no longer licenses this machine, and its seat is freed as soon as the licensing server can be reached`;
       warnings.push({
         code: 'DEACTIVATION_PENDING',
-        message: `License ${record.id} is being deactivated: it no longer licenses this machine, and its seat is freed as soon as the licensing server can be reached (run "tessera deactivate" again, or leave Tessera running).`,
+        message: `${what} (run "tessera deactivate" again, or leave Tessera running).`,
+        uiMessage: `${what} (leave Tessera running).`,
         at: new Date(record.deactivating ?? 0).toISOString(),
       });
     }

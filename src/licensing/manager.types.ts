@@ -19,6 +19,8 @@ export interface StatusWarning {
     | 'DEACTIVATION_PENDING'
     | 'SEVERAL_LICENSES';
   readonly message: string;
+  /** The same warning in the app's terms (its screens and buttons), when `message` names a command. */
+  readonly uiMessage?: string;
   /** The moment the warning is about (ISO 8601). */
   readonly at: string;
 }

@@ -175,9 +175,11 @@ export function pickActive(evaluated: readonly Evaluated[]): Evaluated | null {
 export function severalLicensesWarning(evaluated: readonly Evaluated[], active: Evaluated | null, now: number): StatusWarning | null {
   const usable = evaluated.filter((entry) => entry.record.deactivating === null);
   if (usable.length < 2 || active === null || active.record.pinned) return null;
+  const situation = `${usable.length} licenses are installed and none was chosen, so the first installed one answers`;
   return {
     code: 'SEVERAL_LICENSES',
-    message: `${usable.length} licenses are installed and none was chosen, so the first installed one answers: choose one (tessera licenses use ID, or "Use" on the Offline files screen).`,
+    message: `${situation}: choose one (tessera licenses use ID, or "Use" on the Status screen).`,
+    uiMessage: `${situation}: choose one with "Use" under Installed licenses.`,
     at: new Date(now).toISOString(),
   };
 }

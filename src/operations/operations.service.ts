@@ -111,6 +111,11 @@ export function createOperationsService(options: OperationsOptions): OperationsS
       const removed = await manager.remove(input.id);
       return removed.ok ? { ok: true, value: null } : removed;
     },
+    'licenses:use': (input) => manager.update(input.id, { pinned: true }),
+    'licenses:dismiss-notices': async () => {
+      const dismissed = await manager.dismissNotices();
+      return dismissed.ok ? { ok: true, value: null } : dismissed;
+    },
     'seats:list': async (input) => {
       const credentials = await credentialsOf(admin(), input.access);
       if (!credentials.ok) return credentials;

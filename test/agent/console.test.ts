@@ -226,6 +226,21 @@ describe('POST /v1/ops/:operation', () => {
     expect(harness.ran.map((entry) => entry.name)).toEqual(['license:status', 'license:activate']);
   });
 
+  it('serves choosing the active license and dismissing notices to a session that may write, and to no other', async () => {
+    const harness = await start();
+    const reader = { Authorization: `Bearer ${(await harness.tokens.issueToken(['licensing:read'])).token}` };
+    expect((await harness.op('licenses:use', reader, '{"id":"lic-1"}')).status).toBe(403);
+    expect((await harness.op('licenses:dismiss-notices', reader)).status).toBe(403);
+    expect(harness.ran).toEqual([]);
+    const tab = await harness.signIn();
+    expect((await harness.op('licenses:use', tab.headers, '{"id":"lic-1"}')).status).toBe(200);
+    expect((await harness.op('licenses:dismiss-notices', tab.headers)).status).toBe(200);
+    expect(harness.ran).toEqual([
+      { name: 'licenses:use', input: { id: 'lic-1' } },
+      { name: 'licenses:dismiss-notices', input: {} },
+    ]);
+  });
+
   it('knows only the core\'s operations: unknown names and the window\'s file chooser are 404', async () => {
     const harness = await start();
     const tab = await harness.signIn();

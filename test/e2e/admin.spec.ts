@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { MESSAGES } from '../../src/contract/messages.js';
+import { uiActionFor } from '../../src/contract/messages.js';
 import { expectAccessible, open, screenshot, signIn, watchProblems, type PageProblems } from './support/console.js';
 import { environment } from './support/environment.js';
 import { addMachines, createLicense, createPolicy, machineCount } from './support/fleet.js';
@@ -57,7 +57,7 @@ test('a refused token says why; the admin token signs in and is never shown agai
   await page.getByLabel('Admin or product token').fill('admin-not-a-real-token-0000000000000v3');
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   const refused = page.getByRole('alert').filter({ hasText: 'ADMIN_TOKEN_REFUSED' });
-  await expect(refused).toContainText(MESSAGES.ADMIN_TOKEN_REFUSED.action);
+  await expect(refused).toContainText(uiActionFor('ADMIN_TOKEN_REFUSED'));
   await page.getByLabel('Admin or product token').fill(environment().issuer.adminToken);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('main')).toContainText('Signed in as administrator');

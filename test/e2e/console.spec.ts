@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { MESSAGES } from '../../src/contract/messages.js';
+import { MESSAGES, uiActionFor } from '../../src/contract/messages.js';
 import { expectAccessible, expectStatus, open, screenshot, signIn, thisMachineFingerprint, watchProblems, type PageProblems } from './support/console.js';
 import { demoLicense, environment } from './support/environment.js';
 import { createMachine, machineFile, machinesOf, tamperSignature } from './support/issuer.js';
@@ -31,13 +31,13 @@ test.afterAll(async () => {
   await page.context().close();
 });
 
-/** The failure block for `code`: its title, message, next step and the code itself, all from the one message module. */
+/** The failure block for `code`: its title, message, next step in the app's terms and the code itself, all from the one message module. */
 async function expectRefusal(code: keyof typeof MESSAGES): Promise<void> {
   const alert = page.getByRole('alert').filter({ hasText: code });
   await expect(alert).toBeVisible();
   await expect(alert).toContainText(MESSAGES[code].title);
   await expect(alert).toContainText(MESSAGES[code].message);
-  await expect(alert).toContainText(MESSAGES[code].action);
+  await expect(alert).toContainText(uiActionFor(code));
 }
 
 async function notice(text: string | RegExp): Promise<void> {
@@ -75,7 +75,7 @@ test('a new tab is not signed in by the first tab\'s cookie: it asks for its own
     const alert = other.getByRole('alert').filter({ hasText: 'SESSION_REQUIRED' });
     await expect(alert).toBeVisible();
     await expect(alert).toContainText(MESSAGES.SESSION_REQUIRED.message);
-    await expect(alert).toContainText(MESSAGES.SESSION_REQUIRED.action);
+    await expect(alert).toContainText(uiActionFor('SESSION_REQUIRED'));
     await screenshot(other, 'sign-in-needed');
     await expectAccessible(other, 'sign-in needed');
   } finally {
@@ -86,7 +86,7 @@ test('a new tab is not signed in by the first tab\'s cookie: it asks for its own
   await expect(page.getByRole('status', { name: 'License status' })).toContainText(MESSAGES.NOT_ACTIVATED.title);
 });
 
-test('an invalid key is refused with its message and next step', async () => {
+test('an invalid key is refused with its message and next step; it stays in the field to be corrected', async () => {
   await open(page, 'Activate');
   await expect(page.getByRole('heading', { level: 1, name: 'Activate this machine' })).toBeVisible();
   await screenshot(page, 'activate');
@@ -94,7 +94,7 @@ test('an invalid key is refused with its message and next step', async () => {
   await page.getByLabel('License key', { exact: true }).fill('NOPE-NOPE-NOPE-NOPE');
   await page.getByRole('main').getByRole('button', { name: 'Activate', exact: true }).click();
   await expectRefusal('NOT_FOUND');
-  await expect(page.getByLabel('License key', { exact: true })).toHaveValue('');
+  await expect(page.getByLabel('License key', { exact: true })).toHaveValue('NOPE-NOPE-NOPE-NOPE');
   await screenshot(page, 'activate-refused');
   await expectAccessible(page, 'activate (refused)');
 });

@@ -129,6 +129,8 @@ describe('activation', () => {
 
     expect(machine.calls).toEqual(['validateKey', 'activate', 'checkOutMachine']);
     expect(report).toMatchObject({ licensed: true, code: 'VALID', source: 'online' });
+    // The summary tells the same: confirmed online, not "offline".
+    expect(report.summary).toMatch(/^Licensed \(confirmed online now\) until \d{1,2} [A-Z][a-z]{2} \d{4} \(machine file\)\.$/);
     expect(report.license).toMatchObject({ id: license.id, name: 'Demo: Node-locked', policy: { id: demo('Node-locked').policyId }, product: { id: t.issuer.config.product } });
     expect(report.license?.entitlements).toEqual(['CORE', 'PRO']);
     expect(report.license?.machine?.fingerprint).toBe(await fingerprintOf(machine));
@@ -490,10 +492,31 @@ describe('import', () => {
     expect(value(await machine.manager.get(floating.id)).pinned).toBe(false);
     expect(codeOf(await machine.manager.update('00000000-0000-4000-8000-000000000000', { label: 'x' }))).toBe('LICENSE_NOT_INSTALLED');
     await expect(machine.manager.update(floating.id, { label: 'two\nlines' })).rejects.toThrow(TypeError);
+
+    // None chosen again: the first installed answers, and the person is told to choose — in the app's terms too.
+    value(await machine.manager.update(plainLicense.id, { pinned: false }));
+    const report = await machine.manager.status({ online: false });
+    expect(report.license?.id).toBe(plainLicense.id);
+    const several = report.warnings.find((warning) => warning.code === 'SEVERAL_LICENSES');
+    expect(several?.message).toContain('tessera licenses use ID');
+    expect(several?.uiMessage).toMatch(/^2 licenses are installed and none was chosen, .*: choose one with "Use" under Installed licenses\.$/);
   });
 });
 
 describe('installed licenses', () => {
+  it('a damaged state set aside is a warning until dismissed, told without a command in the app', async () => {
+    const machine = machineNamed('a');
+    value(await machine.store.update((current) => ({ ok: true, value: { state: { ...current, setAside: [{ name: 'state.json.corrupt-1', at: clock }] }, value: undefined } })));
+    const [warning] = (await machine.manager.status({ online: false })).warnings;
+    expect(warning).toMatchObject({ code: 'STATE_SET_ASIDE', at: new Date(clock).toISOString() });
+    expect(warning?.message).toContain('as state.json.corrupt-1');
+    expect(warning?.message).toContain('tessera licenses dismiss-notices');
+    expect(warning?.uiMessage).toContain('as state.json.corrupt-1');
+    expect(warning?.uiMessage).not.toContain('tessera');
+    value(await machine.manager.dismissNotices());
+    expect((await machine.manager.status({ online: false })).warnings).toEqual([]);
+  });
+
   it('pages by install time with the record id as cursor, and removes a license with its key', async () => {
     // License files of licenses with a machine limit: this vendor lets them license a machine.
     const machine = machineNamed('a', { config: { offline: { licenseFiles: 'always' } } });

@@ -12,7 +12,7 @@ import type { Result } from '../../src/contract/codes.js';
 import { fail } from '../../src/contract/messages.js';
 import { OPERATION_SCHEMAS } from '../../src/contract/operation-schemas.js';
 import { createBridge, OPERATION_NAMES, OPERATIONS, type OperationName } from '../../src/contract/operations.js';
-import type { LicenseManager, StatusReport } from '../../src/licensing/manager.types.js';
+import type { InstalledLicense, LicenseManager, StatusReport } from '../../src/licensing/manager.types.js';
 import type { LicensingRuntime } from '../../src/licensing/runtime.types.js';
 import { createOperationsService } from '../../src/operations/operations.service.js';
 import { createMemoryStore } from '../../src/vault/memory.store.js';
@@ -144,6 +144,58 @@ describe('operations reach the core', () => {
     ]);
   });
 
+  it('licenses:use makes the license the active one (pinned, as "tessera licenses use ID" does) and answers it as listed', async () => {
+    const { service, calls, runtime } = harness();
+    expect(await service.run('licenses:use', { id: 'lic-9' })).toMatchObject({ ok: false, code: 'LICENSE_NOT_INSTALLED' });
+    const chosen: InstalledLicense = {
+      id: 'lic-1',
+      kind: 'machine',
+      source: 'activation',
+      label: null,
+      pinned: true,
+      active: true,
+      licensed: true,
+      code: 'VALID',
+      license: REPORT.license,
+      fileExpiry: REPORT.fileExpiry,
+      installedAt: '2030-01-01T00:00:00.000Z',
+      updatedAt: '2030-05-01T00:00:00.000Z',
+    };
+    Object.assign(runtime.manager, {
+      update: async (...args: unknown[]) => {
+        calls.push({ method: 'update', args });
+        return { ok: true, value: chosen };
+      },
+    });
+    expect(await service.run('licenses:use', { id: 'lic-1' })).toEqual({ ok: true, value: chosen });
+    expect(calls).toEqual([
+      { method: 'update', args: ['lic-9', { pinned: true }] },
+      { method: 'update', args: ['lic-1', { pinned: true }] },
+    ]);
+  });
+
+  it('licenses:use takes an id and nothing else: no label, no unpinning through it', async () => {
+    const { service, calls } = harness();
+    for (const input of [{}, { id: '' }, { id: 'lic 1' }, { id: 'lic-1', pinned: false }, { id: 'lic-1', label: 'x' }]) {
+      expect(await service.run('licenses:use', input), JSON.stringify(input)).toMatchObject({ ok: false, code: 'INVALID_INPUT' });
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it('licenses:dismiss-notices forgets the set-aside notices, and passes a refusal on', async () => {
+    const { service, calls, runtime } = harness();
+    expect(await service.run('licenses:dismiss-notices', {})).toEqual({ ok: true, value: null });
+    expect(await service.run('licenses:dismiss-notices', { all: true })).toMatchObject({ ok: false, code: 'INVALID_INPUT' });
+    Object.assign(runtime.manager, { dismissNotices: async () => fail('DATA_FOLDER_READ_ONLY') });
+    expect(await service.run('licenses:dismiss-notices', {})).toMatchObject({ ok: false, code: 'DATA_FOLDER_READ_ONLY' });
+    expect(calls).toEqual([{ method: 'dismissNotices', args: [] }]);
+  });
+
+  it('choosing the active license and dismissing notices change the state: licensing:write, like activating', () => {
+    expect(OPERATIONS['licenses:use']).toMatchObject({ domain: 'licenses', verb: 'use', args: ['id'], scope: 'licensing:write', servedBy: 'core' });
+    expect(OPERATIONS['licenses:dismiss-notices']).toMatchObject({ domain: 'licenses', verb: 'dismissNotices', args: [], scope: 'licensing:write', servedBy: 'core' });
+  });
+
   it('the signed-in administrator\'s token is read from the secret store, never sent by the UI; a deactivation is audited by its id', async () => {
     const { service, calls, runtime } = harness({ DATA_FOLDER: scratch });
     const refused = await service.run('seats:list', { access: { kind: 'admin-session', licenseId: 'lic-1' } });
@@ -179,11 +231,15 @@ describe('operations reach the core', () => {
     await bridge.files.import('-----BEGIN X-----');
     await bridge.seats.deactivate({ kind: 'active-license' }, ['a', 'b']);
     await bridge.license.status();
+    await bridge.licenses.use('lic-1');
+    await bridge.licenses.dismissNotices();
     expect(sent).toEqual([
       { name: 'license:activate', input: { licenseKey: KEY } },
       { name: 'files:import', input: { certificate: '-----BEGIN X-----' } },
       { name: 'seats:deactivate', input: { access: { kind: 'active-license' }, ids: ['a', 'b'] } },
       { name: 'license:status', input: {} },
+      { name: 'licenses:use', input: { id: 'lic-1' } },
+      { name: 'licenses:dismiss-notices', input: {} },
     ]);
     expect(Object.isFrozen(bridge.license)).toBe(true);
   });
