@@ -8,7 +8,8 @@
 import type { Result } from '../contract/codes.js';
 import { fail } from '../contract/messages.js';
 import type { Credentials } from '../keygen/client.types.js';
-import { ok, type ManagerCore } from './manager-core.js';
+import { ok } from './manager-core.js';
+import type { ManagerCore } from './manager-core.types.js';
 import { serverSaidNothing } from './status.js';
 import type { InstalledRecord } from './state.types.js';
 

@@ -60,7 +60,7 @@ export function licenseOf(read: ReadAnswer): ApiResource | null {
 }
 
 /** A validation's `meta` (`valid`, `code`), or null for another answer. */
-function validationMeta(read: ReadAnswer): { readonly valid: boolean; readonly code: string } | null {
+export function validationMeta(read: ReadAnswer): { readonly valid: boolean; readonly code: string } | null {
   if (!isObject(read.document) || !isObject(read.document.meta)) return null;
   const { valid, code } = read.document.meta;
   return typeof valid === 'boolean' && typeof code === 'string' ? { valid, code } : null;

@@ -1,48 +1,27 @@
 /**
- * What every part of the license manager shares: the dependencies, the state (read without
- * writing, changed under the cross-process lock), the offline evaluation of every installed
- * file against signed evidence, the active license with its key, the validation scope, the
- * check-out that installs a fresh machine file, and the keeping of the server's answers.
+ * What every part of the license manager shares (its types are in manager-core.types.ts): the
+ * state (read without writing, changed under the cross-process lock), the offline evaluation of
+ * every installed file against signed evidence, the active license with its key, the validation
+ * scope, the check-out that installs a fresh machine file, and the keeping of the server's answers.
  */
 import type { Result } from '../contract/codes.js';
 import { fail } from '../contract/messages.js';
 import { KEYGEN_DEFAULT_CHECKOUT_TTL } from '../config/offline-policy.js';
-import type { VendorConfig } from '../config/vendor-config.types.js';
-import type { CheckoutOptions, Credentials, KeygenClient, SignedAnswer, ValidationScope } from '../keygen/client.types.js';
+import type { CheckoutOptions, KeygenClient, SignedAnswer, ValidationScope } from '../keygen/client.types.js';
 import { parsePublicKey, type KeyFamily, type PinnedKey } from '../license-file/public-key.js';
 import type { VerifiedLicenseFile } from '../license-file/types.js';
 import { verifyLicenseFile } from '../license-file/verify.js';
-import type { MachineService } from '../machine/machine.service.js';
-import type { SecretStore } from '../vault/secret-store.js';
-import { createTrustedClock, type TrustedClock } from './clock.js';
-import { readAnswer, refusalOf } from './evidence.js';
+import { createTrustedClock } from './clock.js';
+import { readAnswer } from './evidence.js';
+import { withAnswerKept } from './evidence-keeping.js';
 import { fileIssuedOf, licenseIdOf, maskKey } from './facts.js';
+import type { ActiveAccess, Evaluation, LicenseManagerDeps, ManagerCore } from './manager-core.types.js';
 import type { InstalledLicense, StatusReport, StatusWarning } from './manager.types.js';
-import { offlineTerms, type OfflineTerms } from './offline-terms.js';
+import { offlineTerms } from './offline-terms.js';
 import { isSealed, openAnswer, seal, sealAnswer, stateKey, unseal } from './sealed-certificate.js';
 import { failureReport, pickActive, severalLicensesWarning, toInstalled, type Evaluated } from './status.js';
-import type { InstalledRecord, LicensingState, StateStore } from './state.types.js';
+import type { InstalledRecord, LicensingState } from './state.types.js';
 import { judge, withSummary, type DecisionTime } from './verdict.js';
-
-export interface LicenseManagerDeps {
-  readonly config: VendorConfig;
-  readonly client: KeygenClient;
-  /** The client for the online half of `status`; default `client`. A runtime passes one that fails fast (no retries). */
-  readonly statusClient?: KeygenClient;
-  readonly state: StateStore;
-  readonly secrets: SecretStore;
-  readonly machine: Pick<MachineService, 'fingerprint' | 'describe'>;
-  /** The local clock, in ms since the epoch. */
-  readonly now: () => number;
-  /** The clock corrected by the server's signed time; default: over `now`. The runtime shares one with its clients. */
-  readonly clock?: TrustedClock;
-  /** Waits between retries; injected by tests so that nothing really waits. */
-  readonly sleep?: (ms: number) => Promise<void>;
-  /** Diagnostics; never given a license key or token. */
-  readonly log?: (line: string) => void;
-  /** Called once per licensing API call (retries inside the client are not counted), with the call's name. */
-  readonly onRequest?: (call: keyof KeygenClient) => void;
-}
 
 /**
  * What a machine file carries besides the machine. Not `license.product` / `license.policy`:
@@ -56,10 +35,6 @@ const ALGORITHM_FOR: Record<KeyFamily, string> = {
   rsa: 'aes-256-gcm+rsa-pss-sha256',
 };
 const MAX_SECRET_LENGTH = 8192;
-/** A confirmation is kept again only this often, unless what it says changed: reads write rarely. */
-const CONFIRMATION_REFRESH_MS = 10 * 60_000;
-/** The same for the latest signed date. */
-const WITNESS_REFRESH_MS = 5 * 60_000;
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 /** The secret-store account that holds a license's key. */
@@ -84,66 +59,6 @@ function observed(client: KeygenClient, onRequest: ((call: keyof KeygenClient) =
     deactivate: (...args) => (onRequest('deactivate'), client.deactivate(...args)),
     licenseMachines: (...args) => (onRequest('licenseMachines'), client.licenseMachines(...args)),
   };
-}
-
-/** The active license, judged offline, with its key and the credentials it gives. */
-export interface ActiveAccess {
-  readonly entry: Evaluated;
-  readonly key: string;
-  readonly credentials: Credentials;
-}
-
-/** Every installed license judged at one instant, and the state they came from. */
-export interface Evaluation {
-  readonly state: LicensingState;
-  readonly entries: readonly Evaluated[];
-  readonly active: Evaluated | null;
-  readonly time: DecisionTime;
-  /** Warnings about the installation as a whole (several licenses, a set-aside state, an activation in flight, the clock). */
-  readonly warnings: readonly StatusWarning[];
-}
-
-/** The shared core the manager's parts are built on. */
-export interface ManagerCore {
-  readonly config: VendorConfig;
-  readonly client: KeygenClient;
-  readonly statusClient: KeygenClient;
-  readonly secrets: SecretStore;
-  readonly machine: LicenseManagerDeps['machine'];
-  readonly clock: TrustedClock;
-  readonly sleep: (ms: number) => Promise<void>;
-  readonly log: (line: string) => void;
-  /** The vendor's key, or why it does not parse (every operation then fails with it). */
-  readonly pinned: Result<PinnedKey>;
-  readonly terms: OfflineTerms;
-  /** The check-out every machine file is asked with. */
-  readonly checkout: CheckoutOptions;
-  /** The state as saved; never writes. */
-  load(): Promise<Result<LicensingState>>;
-  /** Changes the state under the lock; see `StateStore.update`. */
-  update<T>(change: (state: LicensingState) => Result<{ readonly state: LicensingState; readonly value: T }>): Promise<Result<T>>;
-  /** Every installed license judged now, offline; never writes. */
-  evaluate(): Promise<Result<Evaluation>>;
-  /** The active license with its key (LICENSE_KEY_REQUIRED when none is stored), or NOT_ACTIVATED. */
-  activeWithKey(): Promise<Result<ActiveAccess>>;
-  /** One installed license (LICENSE_NOT_INSTALLED when unknown). */
-  getInstalled(id: string): Promise<Result<InstalledLicense>>;
-  /** The validation scope: product, the fingerprint (every install: a license file may license one machine only through the server), required entitlements. */
-  scopeFor(fingerprint: string | undefined): ValidationScope;
-  /** A verified certificate's text as it is kept: sealed when it carries its key in clear. */
-  storable(certificate: string, file: VerifiedLicenseFile): Promise<Result<string>>;
-  /**
-   * Keeps a server answer about license `licenseId` as evidence (a confirmation or a refusal,
-   * as it says) and as the latest signed date. Never fails: when the state cannot be written
-   * it returns the warning to show.
-   */
-  keepAnswer(licenseId: string, answer: SignedAnswer, options?: { readonly fresh?: boolean }): Promise<StatusWarning | null>;
-  /** When the installed file of `record` was issued (its signed date, whatever the clock), or null when it cannot be opened. */
-  issuedOf(record: InstalledRecord): Promise<number | null>;
-  /** Removes a license's record, then its key. */
-  removeLocally(record: InstalledRecord): Promise<Result<void>>;
-  /** Deletes license keys that no record or activation in flight refers to (left by a crash). Best effort. */
-  cleanOrphanKeys(): Promise<void>;
 }
 
 /** Builds the core. A vendor public key that does not parse is kept as the failure `pinned`. */
@@ -313,31 +228,8 @@ export function createManagerCore(deps: LicenseManagerDeps): ManagerCore {
     if (read === null) return null;
     const sealKey = await stateKey(secrets, true);
     if (!sealKey.ok) return { code: 'STATE_NOT_SAVED', message: `The licensing server's latest answer could not be kept (${sealKey.message}); decisions are unaffected.`, at: new Date(read.date).toISOString() };
-    const sealed = sealAnswer(answer, sealKey.value);
-    const changed = await store.update((state) => {
-      let next = state;
-      const witness = readKept(state.timeWitness, sealKey);
-      // A fresh answer (a validation, which echoed our nonce) is the server's clock now: it
-      // replaces a witness that ran ahead; any other answer only moves the witness forward.
-      const moveWitness = witness === null || (options.fresh === true ? read.date - witness.date >= WITNESS_REFRESH_MS || read.date < witness.date : read.date - witness.date >= WITNESS_REFRESH_MS);
-      if (moveWitness) next = { ...next, timeWitness: sealed };
-      const record = next.licenses.find((entry) => entry.id === licenseId);
-      if (record !== undefined) {
-        const refusal = refusalOf(read, record.kind);
-        const evidence = record.evidence;
-        let kept = evidence;
-        if (refusal !== null) {
-          kept = { ...evidence, refusal: sealed };
-        } else {
-          const previous = readKept(evidence.confirmation, sealKey);
-          const stale = previous === null || read.date - previous.date >= CONFIRMATION_REFRESH_MS;
-          const supersedes = evidence.refusal !== null;
-          if (stale || supersedes || previous?.answer.body !== answer.body) kept = { ...evidence, confirmation: sealed, ...(supersedes ? { refusal: null } : {}) };
-        }
-        if (kept !== evidence) next = { ...next, licenses: next.licenses.map((entry) => (entry.id === licenseId ? { ...entry, evidence: kept } : entry)) };
-      }
-      return ok({ state: next, value: undefined });
-    });
+    const kept = { licenseId, read, sealed: sealAnswer(answer, sealKey.value), fresh: options.fresh === true };
+    const changed = await store.update((state) => ok({ state: withAnswerKept(state, kept, (stored) => readKept(stored, sealKey)), value: undefined }));
     if (changed.ok) return null;
     return { code: 'STATE_NOT_SAVED', message: `The licensing server's latest answer could not be kept (${changed.message}); decisions are unaffected.`, at: new Date(read.date).toISOString() };
   }

@@ -9,13 +9,14 @@
 import { activate } from './activation.js';
 import { deactivate } from './deactivation.js';
 import { dismissNotices, importFile, installed, remove, update } from './installed-files.js';
-import { createManagerCore, type LicenseManagerDeps } from './manager-core.js';
+import { createManagerCore } from './manager-core.js';
+import type { LicenseManagerDeps } from './manager-core.types.js';
 import type { LicenseManager } from './manager.types.js';
 import { checkIn, heartbeat, renew, schedule, status } from './renewal.js';
 import type { SchedulableManager } from './scheduler.js';
 import { deactivateSeats, seatAccess, seats, seatsDeactivated } from './seats.js';
 
-export type { LicenseManagerDeps } from './manager-core.js';
+export type { LicenseManagerDeps } from './manager-core.types.js';
 
 /** The manager, plus the schedule its background work follows. */
 export interface ManagedLicenseManager extends LicenseManager, SchedulableManager {}

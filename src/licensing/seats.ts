@@ -8,7 +8,8 @@ import { fail } from '../contract/messages.js';
 import { runBulkDeactivation } from '../admin/bulk-deactivation.js';
 import { seatOf } from '../admin/seat-row.js';
 import type { Credentials, Paced, PacedDeactivation } from '../keygen/client.types.js';
-import { isSecretShaped, ok, type ManagerCore } from './manager-core.js';
+import { isSecretShaped, ok } from './manager-core.js';
+import type { ManagerCore } from './manager-core.types.js';
 import type { BulkOutcome, Paged, Seat, SeatAccessGrant, SeatCredentials } from './manager.types.js';
 import { asFailureCode } from './status.js';
 

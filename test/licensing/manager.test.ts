@@ -336,6 +336,25 @@ describe('check-in, heartbeat and renewal', () => {
   });
 });
 
+describe('reads', () => {
+  it('status online twenty times writes the state at most once: an answer that says nothing new is not kept again for minutes', async () => {
+    const license = demo('Node-locked');
+    const folder = mkdtempSync(join(tmpdir(), 'tessera-manager-'));
+    folders.push(folder);
+    const machine = machineNamed('a', { folder });
+    value(await machine.manager.activate(license.key));
+    const stateFile = join(folder, 'state.json');
+    const seen = new Set<string>([readFileSync(stateFile, 'utf8')]);
+    for (let read = 0; read < 20; read += 1) {
+      expect((await machine.manager.status()).source).toBe('online');
+      seen.add(readFileSync(stateFile, 'utf8'));
+    }
+    // The first status may keep its confirmation; the nineteen after it write nothing.
+    expect(seen.size).toBeLessThanOrEqual(2);
+    expect(seen.size).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe('deactivation', () => {
   it('deactivating online frees the seat and wipes the local state and the key', async () => {
     const license = demo('Node-locked');
