@@ -8,6 +8,9 @@
  */
 import type { FailureCode, Result } from './codes.js';
 import type { BulkOutcome, InstalledLicense, Paged, Seat, StatusReport } from '../licensing/manager.types.js';
+import type { AirgapMachine, CarriedFile, CreatedRequest, DriveView, FulfilAccess, FulfilResult, ImportResult, OfflineDeactivation } from './airgap.types.js';
+
+export type { AirgapMachine, CarriedFile, CreatedRequest, DriveView, FulfilAccess, FulfilResult, ImportResult, OfflineDeactivation } from './airgap.types.js';
 
 /** The permission an operation needs from a web console session or an agent token. */
 export type OperationScope = 'licensing:read' | 'licensing:write' | 'licensing:delete';
@@ -57,6 +60,16 @@ export interface OperationMap {
   'seats:deactivate': { input: { readonly access: SeatAccess; readonly ids: readonly string[] }; value: BulkOutcome };
   'settings:get': { input: Record<string, never>; value: SettingsView };
   'settings:diagnostics': { input: Record<string, never>; value: { readonly text: string } };
+  'airgap:machine': { input: Record<string, never>; value: AirgapMachine };
+  'airgap:create-request': { input: { readonly licenseKey?: string }; value: CreatedRequest };
+  'airgap:import-file': { input: { readonly file: CarriedFile; readonly licenseKey?: string }; value: ImportResult };
+  'airgap:deactivate-offline': { input: Record<string, never>; value: OfflineDeactivation };
+  'airgap:fulfil-file': { input: { readonly file: CarriedFile; readonly access: FulfilAccess }; value: FulfilResult };
+  'drives:list': { input: Record<string, never>; value: readonly DriveView[] };
+  'drives:import': { input: { readonly drive: string; readonly licenseKey?: string }; value: { readonly results: readonly ImportResult[] } };
+  'drives:fulfil': { input: { readonly drive: string; readonly access: FulfilAccess }; value: { readonly results: readonly FulfilResult[] } };
+  'files:choose-many': { input: Record<string, never>; value: readonly CarriedFile[] };
+  'files:save': { input: { readonly file: CarriedFile }; value: { readonly saved: boolean } };
 }
 
 export type OperationName = keyof OperationMap;
@@ -92,6 +105,16 @@ export const OPERATIONS: { readonly [N in OperationName]: OperationSpec<N> } = {
   'seats:deactivate': { domain: 'seats', verb: 'deactivate', args: ['access', 'ids'], scope: 'licensing:delete', servedBy: 'core' },
   'settings:get': { domain: 'settings', verb: 'get', args: [], scope: 'licensing:read', servedBy: 'core' },
   'settings:diagnostics': { domain: 'settings', verb: 'diagnostics', args: [], scope: 'licensing:read', servedBy: 'core' },
+  'airgap:machine': { domain: 'airgap', verb: 'machine', args: [], scope: 'licensing:read', servedBy: 'core' },
+  'airgap:create-request': { domain: 'airgap', verb: 'createRequest', args: ['licenseKey'], scope: 'licensing:write', servedBy: 'core' },
+  'airgap:import-file': { domain: 'airgap', verb: 'importFile', args: ['file', 'licenseKey'], scope: 'licensing:write', servedBy: 'core' },
+  'airgap:deactivate-offline': { domain: 'airgap', verb: 'deactivateOffline', args: [], scope: 'licensing:delete', servedBy: 'core' },
+  'airgap:fulfil-file': { domain: 'airgap', verb: 'fulfilFile', args: ['file', 'access'], scope: 'licensing:write', servedBy: 'core' },
+  'drives:list': { domain: 'drives', verb: 'list', args: [], scope: 'licensing:read', servedBy: 'core' },
+  'drives:import': { domain: 'drives', verb: 'import', args: ['drive', 'licenseKey'], scope: 'licensing:write', servedBy: 'core' },
+  'drives:fulfil': { domain: 'drives', verb: 'fulfil', args: ['drive', 'access'], scope: 'licensing:write', servedBy: 'core' },
+  'files:choose-many': { domain: 'files', verb: 'chooseMany', args: [], scope: 'licensing:read', servedBy: 'shell' },
+  'files:save': { domain: 'files', verb: 'save', args: ['file'], scope: 'licensing:read', servedBy: 'shell' },
 };
 
 export const OPERATION_NAMES = Object.keys(OPERATIONS) as OperationName[];
@@ -117,7 +140,22 @@ type VerbArgs<N extends OperationName> = N extends 'license:status'
             ? [access: SeatAccess, page?: number, size?: number]
             : N extends 'seats:deactivate'
               ? [access: SeatAccess, ids: readonly string[]]
-              : [];
+              : AirgapVerbArgs<N>;
+
+/** The air-gapped verbs' arguments (kept apart so that other verbs can be added above without touching these). */
+type AirgapVerbArgs<N extends OperationName> = N extends 'airgap:create-request'
+  ? [licenseKey?: string]
+  : N extends 'airgap:import-file'
+    ? [file: CarriedFile, licenseKey?: string]
+    : N extends 'airgap:fulfil-file'
+      ? [file: CarriedFile, access: FulfilAccess]
+      : N extends 'drives:import'
+        ? [drive: string, licenseKey?: string]
+        : N extends 'drives:fulfil'
+          ? [drive: string, access: FulfilAccess]
+          : N extends 'files:save'
+            ? [file: CarriedFile]
+            : [];
 
 /** `window.tessera`: `license.activate(key)`, `license.status()`, `files.chooseFile()`, … */
 export interface TesseraBridge {
@@ -128,10 +166,18 @@ export interface TesseraBridge {
     renew: Verb<'license:renew'>;
     deactivate: Verb<'license:deactivate'>;
   };
-  readonly files: { chooseFile: Verb<'files:choose'>; import: Verb<'files:import'> };
+  readonly files: { chooseFile: Verb<'files:choose'>; import: Verb<'files:import'>; chooseMany: Verb<'files:choose-many'>; save: Verb<'files:save'> };
   readonly licenses: { list: Verb<'licenses:list'>; remove: Verb<'licenses:remove'> };
   readonly seats: { list: Verb<'seats:list'>; deactivate: Verb<'seats:deactivate'> };
   readonly settings: { get: Verb<'settings:get'>; diagnostics: Verb<'settings:diagnostics'> };
+  readonly airgap: {
+    machine: Verb<'airgap:machine'>;
+    createRequest: Verb<'airgap:create-request'>;
+    importFile: Verb<'airgap:import-file'>;
+    deactivateOffline: Verb<'airgap:deactivate-offline'>;
+    fulfilFile: Verb<'airgap:fulfil-file'>;
+  };
+  readonly drives: { list: Verb<'drives:list'>; import: Verb<'drives:import'>; fulfil: Verb<'drives:fulfil'> };
 }
 
 /** Sends one operation over a transport (IPC invoke, HTTP POST) and resolves to its result. */
