@@ -4,6 +4,7 @@
  */
 import type { Result } from '../contract/codes.js';
 import { fail } from '../contract/messages.js';
+import { MACHINE_KEY_METADATA, machineKeyDraft, registeredValue } from '../airgap/machine-key.js';
 import type { ApiResource, Credentials } from '../keygen/client.types.js';
 import { heartbeatOf } from './facts.js';
 import { isSecretShaped, type ManagerCore } from './manager-core.js';
@@ -39,8 +40,15 @@ export async function activate(core: ManagerCore, licenseKey: string): Promise<R
     machineResource = found.value;
     log(`activation: machine ${machineResource.id} already activated for license ${license.id}`);
   } else if (ACTIVATE_CODES.has(code)) {
-    const created = await client.activate(license.id, { fingerprint, name: hostname, hostname, platform, cores, memory, ...(disk === null ? {} : { disk }) }, credentials);
+    // The machine key's public half is registered with the machine, so that an offline
+    // deactivation receipt can be checked later; the private half is kept once the server took it.
+    const ownKey = await machineKeyDraft(secrets);
+    if (!ownKey.ok) return ownKey;
+    const metadata = { [MACHINE_KEY_METADATA]: registeredValue(ownKey.value.key.publicKey) };
+    const created = await client.activate(license.id, { fingerprint, name: hostname, hostname, platform, cores, memory, ...(disk === null ? {} : { disk }), metadata }, credentials);
     if (!created.ok) return created;
+    const kept = await ownKey.value.save();
+    if (!kept.ok) return kept;
     machineResource = created.value;
     log(`activation: machine ${machineResource.id} activated for license ${license.id}`);
   } else {

@@ -5,7 +5,7 @@
 import type { Result } from '../contract/codes.js';
 import { fail } from '../contract/messages.js';
 import { verifyCertificateSignature, verifyLicenseFile } from '../license-file/verify.js';
-import { licenseIdOf, recordFor, upsert } from './facts.js';
+import { fileIssuedOf, licenseIdOf, recordFor, upsert } from './facts.js';
 import { isSecretShaped, keyRef, ok, type ManagerCore } from './manager-core.js';
 import type { InstalledLicense, Paged } from './manager.types.js';
 import { toInstalled } from './status.js';
@@ -41,6 +41,7 @@ export async function importFile(core: ManagerCore, certificate: string, options
   const keyInFile = file.license?.attributes.key;
   // An unencrypted file names its key: a different one given beside it belongs to another license.
   if (licenseKey !== null && typeof keyInFile === 'string' && keyInFile !== licenseKey) return fail('LICENSE_INVALID');
+  if (await newerInstalled(core, id, fileIssuedOf(file))) return fail('LICENSE_FILE_OLDER');
   if (licenseKey !== null) {
     const stored = await core.secrets.set(keyRef(id), licenseKey);
     if (!stored.ok) return stored;
@@ -53,6 +54,15 @@ export async function importFile(core: ManagerCore, certificate: string, options
   if (!saved.ok) return saved;
   core.log(`import: license ${id} installed from a ${file.kind} file`);
   return core.getInstalled(id);
+}
+
+/** Whether the installed file of license `id` was issued after `issued`: an older file never replaces a newer one. */
+async function newerInstalled(core: ManagerCore, id: string, issued: number | null): Promise<boolean> {
+  if (issued === null) return false;
+  const listed = await core.installedEntries();
+  const installed = listed?.entries.find((entry) => entry.record.id === id)?.file ?? null;
+  const installedIssued = installed === null ? null : fileIssuedOf(installed);
+  return installedIssued !== null && installedIssued > issued;
 }
 
 /** `LicenseManager.installed`: installed licenses in install order, a page at a time. */

@@ -7,6 +7,7 @@ import { fail } from '../contract/messages.js';
 import type { Failure } from '../contract/codes.js';
 import { describeIssues, OPERATION_SCHEMAS } from '../contract/operation-schemas.js';
 import { isOperationName, type OperationInput, type OperationName, type OperationResult, type SeatAccess, type SettingsView } from '../contract/operations.js';
+import { createAirgapService, type AirgapService } from '../airgap/airgap.service.js';
 import type { SeatCredentials } from '../licensing/manager.types.js';
 import type { LicensingRuntime } from '../licensing/runtime.types.js';
 import { buildDiagnostics, proxySettings } from './diagnostics.js';
@@ -21,6 +22,8 @@ export interface OperationsOptions {
   /** This machine's fingerprint, shortened in diagnostics; null when it cannot be read. */
   readonly fingerprint: () => Promise<string | null>;
   readonly now?: () => number;
+  /** The air-gapped operations; built from the runtime when not given. */
+  readonly airgap?: AirgapService;
 }
 
 /** An operation run by the core; `files:choose` belongs to the shell and is refused here. */
@@ -42,6 +45,8 @@ export function createOperationsService(options: OperationsOptions): OperationsS
   const { runtime } = options;
   const { manager } = runtime;
   const now = options.now ?? Date.now;
+  let airgapService = options.airgap ?? null;
+  const airgap = (): AirgapService => (airgapService ??= createAirgapService({ runtime, env: options.env, version: options.version }));
 
   function settings(): SettingsView {
     const { config, source } = runtime;
@@ -83,6 +88,16 @@ export function createOperationsService(options: OperationsOptions): OperationsS
       const [report, installed, fingerprint] = await Promise.all([manager.status({ online: false }), manager.installed({ limit: 1000 }), options.fingerprint()]);
       return { ok: true, value: { text: buildDiagnostics({ settings: settings(), report, installed: installed.data, fingerprint, now: now() }) } };
     },
+    'airgap:machine': () => airgap().machine(),
+    'airgap:create-request': (input) => airgap().createRequest(input.licenseKey),
+    'airgap:import-file': (input) => airgap().importFile(input.file, input.licenseKey),
+    'airgap:deactivate-offline': () => airgap().deactivateOffline(),
+    'airgap:fulfil-file': (input) => airgap().fulfilFile(input.file, input.access),
+    'drives:list': () => airgap().listDrives(),
+    'drives:import': (input) => airgap().importDrive(input.drive, input.licenseKey),
+    'drives:fulfil': (input) => airgap().fulfilDrive(input.drive, input.access),
+    'files:choose-many': async () => invalidInput('choosing files is done by the window, not the core'),
+    'files:save': async () => invalidInput('saving a file is done by the window, not the core'),
   };
 
   return {

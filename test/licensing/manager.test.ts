@@ -18,6 +18,7 @@ import { openLicensing, type OpenedLicensing } from '../../src/licensing/runtime
 import { createFileStateStore } from '../../src/licensing/state-store.js';
 import type { LicensingState, StateStore } from '../../src/licensing/state.types.js';
 import { MachineService } from '../../src/machine/machine.service.js';
+import { MACHINE_KEY_ACCOUNT } from '../../src/airgap/machine-key.js';
 import { createMemoryStore, type MemoryStore } from '../../src/vault/memory.store.js';
 import { startTestIssuer, type TestIssuer } from '../issuer/support.js';
 
@@ -332,7 +333,7 @@ describe('deactivation', () => {
     expect(value(await machine.manager.deactivate())).toEqual({ licenseId: license.id, machineId });
     expect(await serverMachines(license.id)).toEqual([]);
     expect((await machine.state()).licenses).toEqual([]);
-    expect(value(await machine.secrets.list())).toEqual([]);
+    expect(value(await machine.secrets.list())).toEqual([MACHINE_KEY_ACCOUNT]);
     expect((await machine.manager.status()).code).toBe('NOT_ACTIVATED');
     expect(codeOf(await machine.manager.deactivate())).toBe('NOT_ACTIVATED');
 
@@ -534,7 +535,7 @@ describe('seats', () => {
     const outcome = value(await machine.manager.deactivateSeats({ licenseKey: license.key }, [own]));
     expect(outcome).toEqual({ deactivated: [own], failed: [] });
     expect((await machine.state()).licenses).toEqual([]);
-    expect(value(await machine.secrets.list())).toEqual([]);
+    expect(value(await machine.secrets.list())).toEqual([MACHINE_KEY_ACCOUNT]);
   });
 });
 
