@@ -49,7 +49,7 @@ export interface AirgapService {
 export function fulfillerFor(runtime: Pick<LicensingRuntime, 'config' | 'dataFolder'>, env: Readonly<Record<string, string | undefined>>, now: () => number = Date.now): Fulfiller | null {
   const pinned = parsePublicKey(runtime.config.publicKey);
   if (!pinned.ok) return null;
-  const client = createKeygenClient({ config: runtime.config, env, now, transport: rateLimitRetrying(createNodeTransport({ env })) });
+  const client = createKeygenClient({ config: runtime.config, env, now, transport: rateLimitRetrying(createNodeTransport({ env, keepAlive: true })) });
   return createFulfiller({ config: runtime.config, client, pinned: pinned.value, ledger: createReceiptLedger(runtime.dataFolder), now });
 }
 

@@ -5,7 +5,7 @@
  * proxy tunnel, request and the whole response; bodies are capped; proxies come from the
  * environment (`proxy.ts`). Redirects are never followed.
  */
-import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import type * as Https from 'node:https';
 import { isIP, type Socket } from 'node:net';
 import type * as Tls from 'node:tls';
@@ -45,12 +45,26 @@ export interface Transport {
 export interface NodeTransportOptions {
   /** Where proxy variables are read; default `process.env`. */
   readonly env?: Environment;
+  /**
+   * Keep direct connections open between requests (a run of many calls, such as fulfilling a
+   * fleet's requests); default false: one connection per request. Idle sockets never keep the
+   * process alive.
+   */
+  readonly keepAlive?: boolean;
 }
 
 /** The real transport: node:http(s), with `HTTP(S)_PROXY` / `NO_PROXY` from `env`. */
 export function createNodeTransport(options: NodeTransportOptions = {}): Transport {
   const env = options.env ?? process.env;
-  return { send: (request) => send(request, env) };
+  if (options.keepAlive !== true) return { send: (request) => send(request, env) };
+  const agents: { http?: HttpAgent; https?: HttpAgent } = {};
+  return {
+    async send(request) {
+      const secure = request.url.protocol === 'https:';
+      const agent = secure ? (agents.https ??= new (await import('node:https')).Agent({ keepAlive: true })) : (agents.http ??= new HttpAgent({ keepAlive: true }));
+      return send(request, env, agent);
+    },
+  };
 }
 
 /** TLS, loaded on the first https request only: a plain-http exchange (the local issuer) never pays for it. */
@@ -64,7 +78,7 @@ function loadSecure(): Promise<Secure> {
   return secure;
 }
 
-async function send(request: TransportRequest, env: Environment): Promise<TransportResult> {
+async function send(request: TransportRequest, env: Environment, agent: HttpAgent | false = false): Promise<TransportResult> {
   const { httpsRequest, tlsConnect } = request.url.protocol === 'https:' ? await loadSecure() : NO_TLS;
   return new Promise<TransportResult>((resolve) => {
     const abort = new AbortController();
@@ -102,7 +116,7 @@ async function send(request: TransportRequest, env: Environment): Promise<Transp
     }
     if (route.kind === 'direct') {
       const make = url.protocol === 'https:' ? httpsRequest : httpRequest;
-      attach(make({ ...common, hostname, port, path: target, agent: false }));
+      attach(make({ ...common, hostname, port, path: target, agent }));
       return;
     }
     const proxyHeaders: Record<string, string> = route.authorization === null ? {} : { 'Proxy-Authorization': route.authorization };
