@@ -5,6 +5,8 @@
  */
 export { isFailureCode, type Failure, type FailureCode, type Result } from '../src/contract/codes.js';
 export { fail, MESSAGES } from '../src/contract/messages.js';
+export { splitForQr, joinQrParts, QR_PART_PREFIX } from '../src/contract/qr-chunks.js';
+export type { AirgapMachine, CarriedFile, CreatedRequest, DriveView, FulfilAccess, FulfilResult, ImportResult, OfflineDeactivation } from '../src/contract/airgap.types.js';
 export { createBridge, OPERATIONS, type ChosenFile, type Invoke, type OperationName, type OperationResult, type SeatAccess, type SettingsView, type TesseraBridge } from '../src/contract/operations.js';
 import type { OperationMap } from '../src/contract/operations.js';
 

@@ -7,6 +7,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.js';
 import { installServices } from './bridge/bridge.js';
+import { chooseFilesInBrowser, saveInBrowser } from './bridge/carried-files.js';
 import { copyText } from './bridge/clipboard.js';
 import { chooseFileInBrowser } from './bridge/file-picker.js';
 import { createHttpBridge } from './bridge/http-bridge.js';
@@ -16,7 +17,7 @@ import { store } from './store/store.js';
 import './styles.css';
 
 // The desktop app's preload exposes window.tessera; without it this page is the web console.
-installServices({ bridge: window.tessera ?? createHttpBridge({ chooseFile: chooseFileInBrowser }), copyText, saveTheme });
+installServices({ bridge: window.tessera ?? createHttpBridge({ chooseFile: chooseFileInBrowser, chooseFiles: chooseFilesInBrowser, saveFile: saveInBrowser }), copyText, saveTheme });
 
 store.setState({ theme: loadTheme() });
 applyTheme(store.getState().theme);

@@ -7,6 +7,7 @@ export function ActivateScreen(): React.JSX.Element {
   const status = useTessera((state) => state.activation);
   const activate = useTessera((state) => state.activate);
   const resetActivation = useTessera((state) => state.resetActivation);
+  const navigate = useTessera((state) => state.navigate);
   const [key, setKey] = useState('');
   const [shown, setShown] = useState(false);
   const keyId = useId();
@@ -64,7 +65,18 @@ export function ActivateScreen(): React.JSX.Element {
           </div>
         </form>
       </section>
-      {status.kind === 'failed' ? <FailureAlert code={status.code} message={status.message} /> : null}
+      {status.kind === 'failed' ? (
+        <FailureAlert code={status.code} message={status.message}>
+          {status.code === 'ISSUER_UNREACHABLE' ? (
+            <p>
+              No network on this machine?{' '}
+              <button type="button" className="button" onClick={() => navigate('offline')}>
+                Create an activation request
+              </button>
+            </p>
+          ) : null}
+        </FailureAlert>
+      ) : null}
     </>
   );
 }

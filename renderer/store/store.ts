@@ -4,13 +4,15 @@
  */
 import { createStore, type StateCreator } from 'zustand/vanilla';
 import { createActivationSlice, type ActivationSlice } from './activation.slice.js';
+import { createAirgapSlice, type AirgapSlice } from './airgap.slice.js';
+import { createFulfilSlice, type FulfilSlice } from './fulfil.slice.js';
 import { createImportSlice, type ImportSlice } from './import.slice.js';
 import { createLicenseSlice, type LicenseSlice } from './license.slice.js';
 import { createSeatsSlice, type SeatsSlice } from './seats.slice.js';
 import { createSettingsSlice, type SettingsSlice } from './settings.slice.js';
 import { createShellSlice, type ShellSlice } from './shell.slice.js';
 
-export type TesseraState = ShellSlice & LicenseSlice & ActivationSlice & ImportSlice & SeatsSlice & SettingsSlice;
+export type TesseraState = ShellSlice & LicenseSlice & ActivationSlice & ImportSlice & SeatsSlice & SettingsSlice & AirgapSlice & FulfilSlice;
 
 /** How a slice is made: it sees (and may call) the whole store. */
 export type SliceCreator<T> = StateCreator<TesseraState, [], [], T>;
@@ -22,6 +24,8 @@ export const store = createStore<TesseraState>()((...args) => ({
   ...createImportSlice(...args),
   ...createSeatsSlice(...args),
   ...createSettingsSlice(...args),
+  ...createAirgapSlice(...args),
+  ...createFulfilSlice(...args),
 }));
 
 const initialState = store.getState();
