@@ -16,13 +16,15 @@ export const QR_PART_CHARS = 600;
 const MAX_PARTS = 99;
 const PART = /^TESSERA-REQ (\d{1,2})\/(\d{1,2}) /;
 
-/** The parts for `text`: one per QR code, numbered from 1. A text too long for 99 parts gives []. */
+/** The parts for `text`: one per QR code (at most `size` characters each, all of about the same length), numbered from 1. A text too long for 99 parts gives []. */
 export function splitForQr(text: string, size: number = QR_PART_CHARS): string[] {
   // Code points, not UTF-16 units: a part never ends in half a character.
   const characters = Array.from(text);
   const total = Math.max(1, Math.ceil(characters.length / size));
   if (total > MAX_PARTS) return [];
-  return Array.from({ length: total }, (_, index) => `${QR_PART_PREFIX} ${index + 1}/${total} ${characters.slice(index * size, (index + 1) * size).join('')}`);
+  // Parts of equal length: two codes of the same density read as easily as each other.
+  const length = Math.max(1, Math.ceil(characters.length / total));
+  return Array.from({ length: total }, (_, index) => `${QR_PART_PREFIX} ${index + 1}/${total} ${characters.slice(index * length, (index + 1) * length).join('')}`);
 }
 
 /**

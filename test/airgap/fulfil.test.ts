@@ -12,7 +12,8 @@ import { importFiles } from '../../src/airgap/import-files.js';
 import { createActivationRequest } from '../../src/airgap/request.js';
 import { createFilePool, type FilePool } from '../../src/airgap/worker-pool.js';
 import { startTestIssuer, type TestIssuer } from '../issuer/support.js';
-import { fulfillerFor, otherMachine, requestFrom, simulatedMachine } from './support.js';
+import { fulfillerFor, simulatedMachine } from './harness.js';
+import { otherMachine, requestFrom } from './support.js';
 
 let t: TestIssuer;
 let pool: FilePool;

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCarried } from '../../src/airgap/documents.js';
 import { deactivateOffline, type OfflineStep } from '../../src/airgap/offline-deactivation.js';
 import { startTestIssuer, type TestIssuer } from '../issuer/support.js';
-import { simulatedMachine } from './support.js';
+import { simulatedMachine } from './harness.js';
 
 let t: TestIssuer;
 const folders: string[] = [];

@@ -3,28 +3,7 @@ import { encodeQR } from 'qr';
 import decodeQR from 'qr/decode.js';
 import { describe, expect, it } from 'vitest';
 import { joinQrParts, QR_PART_CHARS, splitForQr } from '../../src/contract/qr-chunks.js';
-import { otherMachine, requestFrom } from './support.js';
-
-/** A QR matrix as an RGB image (4 pixels a module, a quiet zone of 4 modules), as a camera would see a screen. */
-export function imageOf(modules: readonly (readonly boolean[])[]): { width: number; height: number; data: Uint8Array } {
-  const scale = 4;
-  const quiet = 4;
-  const side = (modules.length + quiet * 2) * scale;
-  const data = new Uint8Array(side * side * 3).fill(255);
-  modules.forEach((row, y) =>
-    row.forEach((dark, x) => {
-      if (!dark) return;
-      for (let dy = 0; dy < scale; dy += 1)
-        for (let dx = 0; dx < scale; dx += 1) {
-          const offset = (((y + quiet) * scale + dy) * side + (x + quiet) * scale + dx) * 3;
-          data[offset] = 0;
-          data[offset + 1] = 0;
-          data[offset + 2] = 0;
-        }
-    }),
-  );
-  return { width: side, height: side, data };
-}
+import { imageOf, otherMachine, requestFrom } from './support.js';
 
 describe('QR parts', () => {
   it('split a request into numbered parts that join back in any order, pasted one per line or run together', async () => {

@@ -3,19 +3,6 @@
  * one (their own fingerprint and machine key), signed exactly as Tessera signs them.
  */
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createFulfiller, type Fulfiller } from '../../src/airgap/fulfil.js';
-import { rateLimitRetrying } from '../../src/airgap/rate-limit-transport.js';
-import { createReceiptLedger } from '../../src/airgap/receipt-ledger.js';
-import { createKeygenClient } from '../../src/keygen/client.js';
-import { createNodeTransport, type Transport } from '../../src/keygen/transport.js';
-import { parsePublicKey } from '../../src/license-file/public-key.js';
-import { createLicenseManager } from '../../src/licensing/manager.js';
-import { createFileStateStore } from '../../src/licensing/state-store.js';
-import { MachineService } from '../../src/machine/machine.service.js';
-import type { TestIssuer } from '../issuer/support.js';
 import { DOCUMENT_VERSION, RECEIPT_FORMAT, documentText, signDocument, type ActivationRequest, type DeactivationReceipt, type Unsigned } from '../../src/airgap/documents.js';
 import { createActivationRequest } from '../../src/airgap/request.js';
 import type { VendorConfig } from '../../src/config/vendor-config.types.js';
@@ -76,28 +63,23 @@ export function receiptFrom(machine: OtherMachine, config: Pick<VendorConfig, 'a
   return { document, text: documentText(document) };
 }
 
-/** One simulated machine against an issuer: its own fingerprint (from `name`), data folder, secret store and license manager. */
-export function simulatedMachine(t: TestIssuer, name: string, config: VendorConfig = t.issuer.config) {
-  const folder = mkdtempSync(join(tmpdir(), `tessera-airgap-${name}-`));
-  const secrets = createMemoryStore();
-  const service = new MachineService({ read: async () => `machine-id-${name}` });
-  const manager = createLicenseManager({
-    config,
-    client: createKeygenClient({ config, env: {}, sleep: async () => undefined }),
-    state: createFileStateStore(join(folder, 'licensing')),
-    secrets,
-    machine: service,
-    now: Date.now,
-  });
-  const runtime = { manager, config, secrets, dataFolder: folder };
-  return { folder, secrets, service, manager, runtime, config };
-}
-
-/** The fulfiller of a connected machine whose data folder is `folder`. */
-export function fulfillerFor(t: TestIssuer, folder: string, options: { readonly transport?: Transport } = {}): Fulfiller {
-  const config = t.issuer.config;
-  const pinned = parsePublicKey(config.publicKey);
-  if (!pinned.ok) throw new Error('the issuer key does not parse');
-  const client = createKeygenClient({ config, env: {}, transport: options.transport ?? rateLimitRetrying(createNodeTransport({ env: {}, keepAlive: true })), sleep: async () => undefined });
-  return createFulfiller({ config, client, pinned: pinned.value, ledger: createReceiptLedger(folder), now: Date.now });
+/** A QR matrix as an RGB image (4 pixels a module, a quiet zone of 4 modules), as a camera would see a screen. */
+export function imageOf(modules: readonly (readonly boolean[])[]): { width: number; height: number; data: Uint8Array } {
+  const scale = 4;
+  const quiet = 4;
+  const side = (modules.length + quiet * 2) * scale;
+  const data = new Uint8Array(side * side * 3).fill(255);
+  modules.forEach((row, y) =>
+    row.forEach((dark, x) => {
+      if (!dark) return;
+      for (let dy = 0; dy < scale; dy += 1)
+        for (let dx = 0; dx < scale; dx += 1) {
+          const offset = (((y + quiet) * scale + dy) * side + (x + quiet) * scale + dx) * 3;
+          data[offset] = 0;
+          data[offset + 1] = 0;
+          data[offset + 2] = 0;
+        }
+    }),
+  );
+  return { width: side, height: side, data };
 }
