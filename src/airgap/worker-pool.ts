@@ -87,7 +87,6 @@ export function createFilePool(options: { readonly threads?: number } = {}): Fil
 
   const workers = Array.from({ length: threads }, () => {
     const worker = new Worker(script);
-    worker.unref();
     worker.on('message', (message: { id: number; ok: boolean; value?: unknown; error?: string }) => {
       const job = busy.get(worker);
       busy.delete(worker);
@@ -105,6 +104,8 @@ export function createFilePool(options: { readonly threads?: number } = {}): Fil
       busy.delete(worker);
       job?.reject(error);
     });
+    // After the listeners: adding a message listener refs the worker's port again.
+    worker.unref();
     idle.push(worker);
     return worker;
   });

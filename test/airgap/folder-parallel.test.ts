@@ -2,6 +2,7 @@
  * `verify FOLDER` on worker threads gives the single-thread engine's verdicts, file for file;
  * the pool runs tasks on workers, and in the calling thread for one thread.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +52,19 @@ describe('verifying a folder on every core', () => {
     expect(parallel.byCode).toEqual(single.byCode);
     expect(parallel.valid).toBeGreaterThan(0);
     expect(progress.at(-1)).toBe(90);
+  });
+
+  it('a pool left open never keeps a process alive (the agent must stop on SIGTERM)', () => {
+    const script = `const { createFilePool } = await import(${JSON.stringify(new URL('../../dist/src/airgap/worker-pool.js', import.meta.url).href)});
+const pool = createFilePool({ threads: 2 });
+await pool.run('read-carried', { paths: [] });
+await Promise.all([pool.run('read-carried', { paths: [] }), pool.run('read-carried', { paths: [] })]);`;
+    const file = join(root, '..', `pool-left-open-${process.pid}.mjs`);
+    writeFileSync(file, script);
+    const child = spawnSync(process.execPath, [file], { timeout: 15_000 });
+    rmSync(file, { force: true });
+    expect(child.signal).toBeNull();
+    expect(child.status, child.stderr.toString()).toBe(0);
   });
 
   it('a pool of one thread runs tasks in the calling thread; a closed pool refuses more', async () => {

@@ -11,7 +11,8 @@ import { importFiles } from '../../src/airgap/import-files.js';
 import { createActivationRequest } from '../../src/airgap/request.js';
 import { createFilePool, type FilePool } from '../../src/airgap/worker-pool.js';
 import { startTestIssuer, type TestIssuer } from '../issuer/support.js';
-import { fulfillerFor, otherMachine, requestFrom, simulatedMachine } from '../airgap/support.js';
+import { fulfillerFor, simulatedMachine } from '../airgap/harness.js';
+import { otherMachine, requestFrom } from '../airgap/support.js';
 
 let t: TestIssuer;
 let pool: FilePool;

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCarried, type DeactivationReceipt } from '../../src/airgap/documents.js';
 import type { Fulfiller } from '../../src/airgap/fulfil.js';
 import { startTestIssuer, type TestIssuer } from '../issuer/support.js';
-import { fulfillerFor, otherMachine, receiptFrom, requestFrom, type OtherMachine } from '../airgap/support.js';
+import { fulfillerFor } from '../airgap/harness.js';
+import { otherMachine, receiptFrom, requestFrom, type OtherMachine } from '../airgap/support.js';
 
 let t: TestIssuer;
 let folder: string;
