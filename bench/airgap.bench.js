@@ -106,7 +106,7 @@ async function fulfilFolderBench() {
     await writeRequests(folder, issuer.config);
     const env = { ...process.env, TESSERA_HOME: join(home, 'data'), TESSERA_SECRET_STORE: 'file', TESSERA_LICENSE_KEY: license.attributes.key };
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [TESSERA, 'fulfil', folder, '--config', config, '--json', ...(process.env.BENCH_FULFIL_ARGS ?? '').split(' ').filter(Boolean)], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, [TESSERA, 'fulfil', folder, '--config', config, '--json'], { env, stdio: ['ignore', 'pipe', 'ignore'] });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     const [code] = await once(child, 'close');

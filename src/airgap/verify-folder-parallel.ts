@@ -33,9 +33,21 @@ const CHUNK = 200;
  */
 export async function verifyFolderParallel(root: string, publicKey: string, options: ParallelFolderOptions): Promise<FolderSummary> {
   const match = options.match ?? ((name: string) => name.toLowerCase().endsWith('.lic'));
-  const paths = await listFiles(root, { match });
+  // The workers start while the folder is listed: their start-up is not added to the scan's.
+  const starting = options.pool ?? createFilePool({ ...(options.threads === undefined ? {} : { threads: options.threads }), preload: ['verify-certificates'] });
+  let paths: string[];
+  try {
+    paths = await listFiles(root, { match });
+  } catch (error) {
+    if (options.pool === undefined) await starting.close();
+    throw error;
+  }
   const own = options.pool === undefined;
-  const pool = options.pool ?? createFilePool(paths.length < MIN_FILES_FOR_WORKERS ? { threads: 1 } : options.threads === undefined ? {} : { threads: options.threads });
+  let pool = starting;
+  if (own && paths.length < MIN_FILES_FOR_WORKERS && starting.threads > 1) {
+    await starting.close();
+    pool = createFilePool({ threads: 1 });
+  }
   try {
     const { licenseKeys, onProgress, pool: _pool, threads: _threads, match: _match, licenseKey, ...verify } = options;
     // Each chunk carries only its own files' keys, not the whole map.

@@ -60,11 +60,11 @@ interface Pending {
 }
 
 /**
- * A pool of `threads` workers (default: one per core). With one thread, or without the
- * compiled worker, the tasks run in the calling thread. Workers are unref'd: a pool left open
- * never keeps a process alive.
+ * A pool of `threads` workers (default: one per core), each loading the `preload` tasks' code
+ * as it starts. With one thread, or without the compiled worker, the tasks run in the calling
+ * thread. Workers are unref'd: a pool left open never keeps a process alive.
  */
-export function createFilePool(options: { readonly threads?: number } = {}): FilePool {
+export function createFilePool(options: { readonly threads?: number; readonly preload?: readonly TaskName[] } = {}): FilePool {
   const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
   const script = threads > 1 ? workerScript() : null;
   if (script === null) return inThreadPool();
@@ -86,7 +86,7 @@ export function createFilePool(options: { readonly threads?: number } = {}): Fil
   };
 
   const workers = Array.from({ length: threads }, () => {
-    const worker = new Worker(script);
+    const worker = new Worker(script, { workerData: { preload: options.preload ?? [] } });
     worker.on('message', (message: { id: number; ok: boolean; value?: unknown; error?: string }) => {
       const job = busy.get(worker);
       busy.delete(worker);

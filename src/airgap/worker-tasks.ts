@@ -4,28 +4,14 @@
  * the calling thread: read each file safely, then verify it (a license or machine file's
  * signature, a request's or receipt's machine-key signature).
  */
-import { relative } from 'node:path';
-import type { FailureCode, LicenseFileCode } from '../contract/codes.js';
-import { parsePublicKey, type PinnedKey } from '../license-file/public-key.js';
-import { MAX_CERTIFICATE_BYTES, type VerifyOptions } from '../license-file/types.js';
-import { verifyCertificateSignature, verifyLicenseFile } from '../license-file/verify.js';
+import type { FailureCode } from '../contract/codes.js';
+import type { PinnedKey } from '../license-file/public-key.js';
+import { MAX_CERTIFICATE_BYTES } from '../license-file/types.js';
+import { verifyCertificateSignature } from '../license-file/verify.js';
+import { pinnedKey, verifyCertificates } from './certificate-tasks.js';
 import { MAX_RESPONSE_BYTES, MAX_SIGNED_FILE_BYTES, parseCarried, RESPONSE_FORMAT, type CarriedDocument } from './documents.js';
 import { kindByName } from './file-names.js';
 import { readUntrustedFile } from './untrusted-file.js';
-
-/** One certificate's verdict in a folder scan (`tessera verify FOLDER`). */
-export type CertificateVerdict = { readonly path: string; readonly ok: true } | { readonly path: string; readonly ok: false; readonly code: LicenseFileCode | 'FILE_UNREADABLE' };
-
-/** Input of `verifyCertificates`: everything by value, so that it crosses to a worker. */
-export interface VerifyCertificatesInput {
-  readonly root: string;
-  readonly paths: readonly string[];
-  /** The pinned key as configured (hex or PEM): parsed once per thread. */
-  readonly publicKey: string;
-  readonly options: Omit<VerifyOptions, 'licenseKey'> & { readonly licenseKey?: string | null };
-  /** Per-file license keys, by absolute path; they win over `options.licenseKey`. */
-  readonly licenseKeys?: Readonly<Record<string, string>>;
-}
 
 /** What a carried file turned out to be, once read and checked as far as it can be without the network or the state. */
 export type CarriedVerdict =
@@ -37,32 +23,6 @@ export interface ReadCarriedInput {
   readonly paths: readonly string[];
   /** The pinned key (hex or PEM), to check certificates' signatures; absent: certificates are refused. */
   readonly publicKey?: string;
-}
-
-const keys = new Map<string, PinnedKey | null>();
-/** The pinned key, parsed once per thread; null when it does not parse (the caller checked it already). */
-function pinnedKey(text: string): PinnedKey | null {
-  let key = keys.get(text);
-  if (key === undefined) {
-    const parsed = parsePublicKey(text);
-    key = parsed.ok ? parsed.value : null;
-    keys.set(text, key);
-  }
-  return key;
-}
-
-/** Verifies license and machine files (the engine's full pipeline), one verdict per path. */
-export function verifyCertificates(input: VerifyCertificatesInput): CertificateVerdict[] {
-  const key = pinnedKey(input.publicKey);
-  return input.paths.map((path): CertificateVerdict => {
-    const shown = relative(input.root, path);
-    if (key === null) return { path: shown, ok: false, code: 'LICENSE_FILE_UNSUPPORTED_ALGORITHM' };
-    const read = readUntrustedFile(path, MAX_CERTIFICATE_BYTES);
-    if (!read.ok) return { path: shown, ok: false, code: read.code === 'AIRGAP_FILE_TOO_LARGE' ? 'LICENSE_FILE_TOO_LARGE' : 'FILE_UNREADABLE' };
-    const licenseKey = input.licenseKeys?.[path] ?? input.options.licenseKey ?? null;
-    const result = verifyLicenseFile(read.bytes, key, { ...input.options, licenseKey });
-    return result.ok ? { path: shown, ok: true } : { path: shown, ok: false, code: result.code };
-  });
 }
 
 /**
@@ -118,6 +78,8 @@ function checkText(path: string, text: string, key: PinnedKey | null): CarriedVe
   }
   return { path, ok: true, kind: 'document', carried: parsed.value };
 }
+
+export { verifyCertificates, type CertificateVerdict, type VerifyCertificatesInput } from './certificate-tasks.js';
 
 /** Every task a worker runs, by name. */
 export const TASKS = {
