@@ -7,7 +7,7 @@
 import { enterKeyringSession } from '../scripts/keyring-session.js';
 import { purgeTestSecrets, testServiceName } from '../scripts/test-secrets.js';
 
-const MODULES = ['./license-file.bench.js', './machine.bench.js', './issuer.bench.js', './licensing.bench.js', './renderer.bench.js', './admin.bench.js'];
+const MODULES = ['./license-file.bench.js', './machine.bench.js', './issuer.bench.js', './licensing.bench.js', './renderer.bench.js', './admin.bench.js', './airgap.bench.js'];
 
 // The licensing bench stores license keys in the OS keychain: give it a private, unlocked one.
 await enterKeyringSession(import.meta.url, 'tessera bench');

@@ -41,6 +41,9 @@ export interface IpcHandlersDeps {
   readonly operations: Pick<OperationsService, 'run'>;
   /** `files:choose`, served by the shell's native dialog (`dialogs.ts`). */
   readonly chooseFile: () => Promise<OperationResult<'files:choose'>>;
+  /** `files:choose-many` and `files:save` (`carried-files.ts`); refused as INVALID_INPUT when not given. */
+  readonly chooseFiles?: () => Promise<OperationResult<'files:choose-many'>>;
+  readonly saveFile?: (file: { readonly name: string; readonly text: string }) => Promise<OperationResult<'files:save'>>;
   /** The webContents of the app's window, or null while it is closed: the only trusted sender. */
   readonly trustedContents: () => WebContents | null;
 }
@@ -67,7 +70,17 @@ export function registerIpcHandlers(deps: IpcHandlersDeps): IpcHandlers {
 
   function serve(name: OperationName, input: unknown): Promise<OperationResult<OperationName>> {
     if (name === 'files:choose') return chooseFile(input);
+    if (name === 'files:choose-many' || name === 'files:save') return shellFiles(name, input);
     return deps.operations.run(name, input);
+  }
+
+  // The air-gapped verbs of the shell: inputs parsed with the contract's schemas like every other.
+  async function shellFiles(name: 'files:choose-many' | 'files:save', input: unknown): Promise<OperationResult<OperationName>> {
+    const parsed = OPERATION_SCHEMAS[name].safeParse(input ?? {});
+    if (!parsed.success) return { ...fail('INVALID_INPUT'), message: `${fail('INVALID_INPUT').message} (${describeIssues(parsed.error)})` };
+    if (name === 'files:choose-many') return deps.chooseFiles === undefined ? fail('INVALID_INPUT') : deps.chooseFiles();
+    const { file } = parsed.data as { file: { name: string; text: string } };
+    return deps.saveFile === undefined ? fail('INVALID_INPUT') : deps.saveFile(file);
   }
 
   // Served by the shell, never by the core; its input is still parsed with the contract's schema.

@@ -9,6 +9,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, nativeTheme, pr
 import { openLicensing, type OpenedLicensing } from '../src/licensing/runtime.js';
 import { createMachineService } from '../src/machine/machine.service.js';
 import { createOperationsService } from '../src/operations/operations.service.js';
+import { createFileSaver, createManyFilesChooser } from './carried-files.js';
 import { createFileChooser, showStartupFailure } from './dialogs.js';
 import { registerIpcHandlers } from './ipc.handlers.js';
 import { claimSingleInstance, installGracefulQuit, keepRunningWithoutWindows } from './lifecycle.js';
@@ -70,6 +71,8 @@ export async function start(): Promise<void> {
     ipcMain,
     operations,
     chooseFile: createFileChooser({ dialog, window: () => windows.current() }),
+    chooseFiles: createManyFilesChooser({ dialog, window: () => windows.current() }),
+    saveFile: createFileSaver({ dialog, window: () => windows.current() }),
     trustedContents: () => windows.current()?.webContents ?? null,
   });
   let tray: ReturnType<typeof createTray> | null = null;

@@ -5,6 +5,7 @@ import { Notices } from './components/notices.js';
 import { StatusRegion } from './components/status-region.js';
 import { ActivateScreen } from './screens/activate-screen.js';
 import { LicensesScreen } from './screens/licenses-screen.js';
+import { FulfilScreen } from './screens/fulfil-screen.js';
 import { OfflineScreen } from './screens/offline-screen.js';
 import { SeatsScreen } from './screens/seats-screen.js';
 import { SettingsScreen } from './screens/settings-screen.js';
@@ -16,6 +17,7 @@ const SCREENS: Readonly<Record<Route, () => React.JSX.Element>> = {
   status: StatusScreen,
   activate: ActivateScreen,
   offline: OfflineScreen,
+  fulfil: FulfilScreen,
   seats: SeatsScreen,
   licenses: LicensesScreen,
   settings: SettingsScreen,

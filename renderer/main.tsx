@@ -7,6 +7,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.js';
 import { installServices } from './bridge/bridge.js';
+import { chooseFilesInBrowser, saveInBrowser } from './bridge/carried-files.js';
 import { copyText } from './bridge/clipboard.js';
 import { adoptSessionSecret, sessionSecret } from './bridge/console-session.js';
 import { downloadFile } from './bridge/download.js';
@@ -22,7 +23,7 @@ import './styles.css';
 const tabStorage = (): Storage => sessionStorage;
 if (window.tessera === undefined) adoptSessionSecret({ location, history, storage: tabStorage });
 installServices({
-  bridge: window.tessera ?? createHttpBridge({ chooseFile: chooseFileInBrowser, sessionSecret: () => sessionSecret(tabStorage) }),
+  bridge: window.tessera ?? createHttpBridge({ chooseFile: chooseFileInBrowser, chooseFiles: chooseFilesInBrowser, saveFile: saveInBrowser, sessionSecret: () => sessionSecret(tabStorage) }),
   copyText,
   saveTheme,
   download: downloadFile,

@@ -16,6 +16,9 @@ export interface HttpBridgeOptions {
   readonly chooseFile: () => Promise<OperationResult<'files:choose'>>;
   /** This tab's session secret, sent with every operation; null when the tab has none. */
   readonly sessionSecret?: () => string | null;
+  /** Serve `files:choose-many` and `files:save` (the picker, a download); INVALID_INPUT when not given. */
+  readonly chooseFiles?: () => Promise<OperationResult<'files:choose-many'>>;
+  readonly saveFile?: (file: { readonly name: string; readonly text: string }) => Promise<OperationResult<'files:save'>>;
 }
 
 /** The agent's refusal of a session cookie without this tab's secret (another tab's session). */
@@ -49,7 +52,7 @@ async function readJson(response: Response): Promise<unknown> {
  */
 export function createHttpInvoke(options: HttpBridgeOptions): Invoke {
   const send = async (name: OperationName, input: unknown): Promise<OperationResult<OperationName>> => {
-    if (OPERATIONS[name].servedBy === 'shell') return options.chooseFile();
+    if (OPERATIONS[name].servedBy === 'shell') return shellOperation(name, input);
     let response: Response;
     try {
       const fetchImpl: FetchLike = options.fetch ?? ((url, init) => fetch(url, init));
@@ -69,6 +72,12 @@ export function createHttpInvoke(options: HttpBridgeOptions): Invoke {
     if (response.status !== 200) return failure('INVALID_INPUT', (body as { message?: unknown } | undefined)?.message);
     if (!isResult(body)) return failure('INVALID_INPUT', `${MESSAGES.INVALID_INPUT.message} (the answer to ${name} was not a result)`);
     return body;
+  };
+  const shellOperation = async (name: OperationName, input: unknown): Promise<OperationResult<OperationName>> => {
+    if (name === 'files:choose-many' && options.chooseFiles !== undefined) return options.chooseFiles();
+    if (name === 'files:save' && options.saveFile !== undefined) return options.saveFile((input as { file: { name: string; text: string } }).file);
+    if (name === 'files:choose') return options.chooseFile();
+    return fail('INVALID_INPUT');
   };
   return send as Invoke;
 }

@@ -6,6 +6,7 @@ const ITEMS: readonly { readonly route: Route; readonly label: string }[] = [
   { route: 'status', label: 'Status' },
   { route: 'activate', label: 'Activate' },
   { route: 'offline', label: 'Offline files' },
+  { route: 'fulfil', label: 'Fulfil requests' },
   { route: 'seats', label: 'Seats' },
   { route: 'licenses', label: 'Licenses' },
   { route: 'settings', label: 'Settings' },

@@ -81,6 +81,14 @@ export function ActivateScreen(): React.JSX.Element {
               Free a seat of this license
             </button>
           ) : null}
+          {status.code === 'ISSUER_UNREACHABLE' ? (
+            <p>
+              No network on this machine?{' '}
+              <button type="button" className="button" onClick={() => navigate('offline')}>
+                Create an activation request
+              </button>
+            </p>
+          ) : null}
         </FailureAlert>
       ) : null}
     </>

@@ -1,7 +1,8 @@
 /**
- * `#/offline`: import a license or machine file carried in by hand (chooser or drag-and-drop),
- * with its license key when it is encrypted, and the installed licenses. The file's text stays
- * in this screen's state only until the import is done or cancelled.
+ * `#/offline`: the air-gapped machine's screen. This machine's fingerprint and its activation
+ * request (file and QR codes); importing license files and responses (chooser, several at once,
+ * drag-and-drop, removable drives), with the license key when one is encrypted; the installed
+ * licenses; offline deactivation. File texts stay in this screen's state only.
  */
 import { useEffect, useId, useState } from 'react';
 import type { ChosenFile, InstalledLicense } from '../contract.js';
@@ -10,13 +11,28 @@ import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { FailureAlert } from '../components/failure-alert.js';
 import { formatDateTime } from '../format/time.js';
 import { useTessera } from '../store/use-tessera.js';
+import { bridge } from '../bridge/bridge.js';
+import { readCarriedFiles } from '../bridge/carried-files.js';
+import { DrivesPanel } from '../components/drives-panel.js';
+import type { CarriedFile } from '../contract.js';
+import { OfflineDeactivationCard } from './offline-deactivation.js';
+import { ImportResults } from './offline-import.js';
+import { MachineCard, RequestCard } from './offline-request.js';
 
-function DropZone({ busy, onFile }: { readonly busy: boolean; readonly onFile: (source: 'chooser' | ReadableFile) => void }): React.JSX.Element {
+function DropZone({
+  busy,
+  onFile,
+  onFiles,
+}: {
+  readonly busy: boolean;
+  readonly onFile: (source: 'chooser' | ReadableFile) => void;
+  readonly onFiles: (files: readonly ReadableFile[] | 'chooser') => void;
+}): React.JSX.Element {
   const [over, setOver] = useState(false);
   return (
     <div
       role="region"
-      aria-label="Drop a license or machine file here"
+      aria-label="Drop license files or activation responses here"
       aria-describedby="drop-hint"
       tabIndex={0}
       className={over ? 'drop-zone over' : 'drop-zone'}
@@ -34,17 +50,26 @@ function DropZone({ busy, onFile }: { readonly busy: boolean; readonly onFile: (
       onDrop={(event) => {
         event.preventDefault();
         setOver(false);
-        const file = event.dataTransfer.files[0];
-        if (file !== undefined && !busy) onFile(file);
+        if (busy) return;
+        const files = Array.from(event.dataTransfer.files);
+        // One license file keeps the single-file route (its key asked for by name); anything else is imported file by file.
+        const [only] = files;
+        if (files.length === 1 && only !== undefined && only.name.toLowerCase().endsWith('.lic')) onFile(only);
+        else if (files.length > 0) onFiles(files);
       }}
     >
-      <p className="drop-title">Drop a license or machine file here</p>
+      <p className="drop-title">Drop license files or activation responses here</p>
       <p id="drop-hint" className="hint">
-        A <code>.lic</code> file from your vendor, up to 1 MiB. Press Enter to choose one.
+        <code>.lic</code> files from your vendor, or the <code>.activation-response.json</code> files a connected machine wrote; several at once. Press Enter to choose one.
       </p>
-      <button type="button" className="button primary" disabled={busy} onClick={() => onFile('chooser')}>
-        Choose file…
-      </button>
+      <div className="actions">
+        <button type="button" className="button primary" disabled={busy} onClick={() => onFile('chooser')}>
+          Choose file…
+        </button>
+        <button type="button" className="button" disabled={busy} onClick={() => onFiles('chooser')}>
+          Choose several files…
+        </button>
+      </div>
     </div>
   );
 }
@@ -171,7 +196,26 @@ export function OfflineScreen(): React.JSX.Element {
   const cancelImport = useTessera((state) => state.cancelImport);
   const loadInstalled = useTessera((state) => state.loadInstalled);
   const [pending, setPending] = useState<ChosenFile | null>(null);
-  const busy = status.kind === 'choosing' || status.kind === 'working';
+  const [carried, setCarried] = useState<readonly CarriedFile[]>([]);
+  const importFiles = useTessera((state) => state.importFiles);
+  const importDrive = useTessera((state) => state.importDrive);
+  const batch = useTessera((state) => state.importBatch);
+  const busy = status.kind === 'choosing' || status.kind === 'working' || batch.kind === 'working';
+
+  const startMany = async (source: readonly ReadableFile[] | 'chooser'): Promise<void> => {
+    setPending(null);
+    cancelImport();
+    let files: readonly CarriedFile[];
+    if (source === 'chooser') {
+      const chosen = await bridge().files.chooseMany();
+      files = chosen.ok ? chosen.value : [];
+    } else {
+      files = (await readCarriedFiles(source)).flatMap((entry) => (entry.ok ? [entry.file] : [{ name: entry.name, text: '' }]));
+    }
+    if (files.length === 0) return;
+    setCarried(files);
+    await importFiles(files);
+  };
 
   useEffect(() => {
     void loadInstalled();
@@ -195,8 +239,10 @@ export function OfflineScreen(): React.JSX.Element {
   return (
     <>
       <h1 tabIndex={-1}>Offline license files</h1>
-      <p className="lede">For machines without internet access: import the signed license or machine file your vendor issued for this machine.</p>
-      <DropZone busy={busy} onFile={(source) => void start(source)} />
+      <p className="lede">For machines without internet access: ask for a license with an activation request, then import the response or the license file your vendor issued for this machine.</p>
+      <MachineCard />
+      <RequestCard />
+      <DropZone busy={busy} onFile={(source) => void start(source)} onFiles={(source) => void startMany(source)} />
       {status.kind === 'choosing' ? <p className="muted">Waiting for a file…</p> : null}
       {status.kind === 'working' ? <p className="muted">Checking {status.fileName}…</p> : null}
       {pending === null ? null : (
@@ -216,7 +262,17 @@ export function OfflineScreen(): React.JSX.Element {
           Imported {status.fileName}: {status.license.license?.name ?? status.license.id}.
         </p>
       ) : null}
+      <ImportResults files={carried} />
+      <DrivesPanel
+        action="import"
+        busy={busy}
+        onAct={(drive) => {
+          setCarried([]);
+          void importDrive(drive.id);
+        }}
+      />
       <InstalledTable />
+      <OfflineDeactivationCard />
     </>
   );
 }

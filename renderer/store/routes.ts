@@ -1,6 +1,6 @@
-/** Hash routes: `#/status` (default), `#/activate`, `#/offline`, `#/seats`, `#/licenses`, `#/settings`. */
+/** Hash routes: `#/status` (default), `#/activate`, `#/offline`, `#/fulfil`, `#/seats`, `#/licenses`, `#/settings`. */
 
-export const ROUTES = ['status', 'activate', 'offline', 'seats', 'licenses', 'settings'] as const;
+export const ROUTES = ['status', 'activate', 'offline', 'fulfil', 'seats', 'licenses', 'settings'] as const;
 export type Route = (typeof ROUTES)[number];
 
 /** The route a location hash names; anything else is the Status screen. */

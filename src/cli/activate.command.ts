@@ -25,6 +25,11 @@ Exit status: 0 activated and licensed, 1 refused (the reason and next step are p
 2 usage error, 3 the licensing server could not be reached.
 `;
 
+/** What an activation that cannot reach the server adds: the air-gapped route. */
+export const OFFLINE_ROUTE_HINT =
+  '  No network on this machine? Create an activation request instead: "tessera request" writes a file to carry to any\n' +
+  '  connected machine, where "tessera fulfil FILE" turns it into a machine file for "tessera import FILE" here.\n';
+
 /** `tessera activate`: returns the process exit code. */
 export async function activateCommand(argv: readonly string[], io: Io, context: CliContext): Promise<number> {
   const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: COMMON_OPTIONS });
@@ -37,7 +42,11 @@ export async function activateCommand(argv: readonly string[], io: Io, context: 
   if (key === null) throw new UsageError('no license key: pipe it to "tessera activate -", set TESSERA_LICENSE_KEY, or give it as KEY');
   if (key.source === 'argv') warnSecretOnCommandLine(io, 'license key', 'Prefer "tessera activate -" (standard input) or TESSERA_LICENSE_KEY.');
   const shown = redacting(io, [key.value]);
-  return withLicensing(context, shown, values, async ({ manager }) =>
-    printStatusResult(shown, await manager.activate(key.value), values.json, '✔ This machine is activated.'),
-  );
+  return withLicensing(context, shown, values, async ({ manager }) => {
+    const result = await manager.activate(key.value);
+    const exit = printStatusResult(shown, result, values.json, '✔ This machine is activated.');
+    // No network here at all: the offline route works without one.
+    if (!result.ok && result.code === 'ISSUER_UNREACHABLE' && !values.json) shown.stderr(OFFLINE_ROUTE_HINT);
+    return exit;
+  });
 }

@@ -11,8 +11,10 @@ Commands:
   status               is this machine licensed? license, expiry, entitlements, check-ins
   check-in             check the active license in with the licensing server
   renew                fetch a fresh license file for the active license
-  deactivate           free this machine's seat and remove its license
-  import FILE          install a license or machine file carried in by hand (air-gapped)
+  deactivate           free this machine's seat and remove its license (--offline: with a receipt)
+  import FILE|FOLDER   install license or machine files, or activation responses (air-gapped)
+  request              write this machine's activation request, for a machine with no network
+  fulfil FILE|FOLDER   on a connected machine: activate requests, apply deactivation receipts
   licenses             list, show or remove the licenses installed on this machine
                        (--remote: the product's licenses on the server, for admins)
   seats                a license's seats: list (stale ones too), export, deactivate in bulk
@@ -42,6 +44,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   renew: async () => (await import('./renew.command.js')).renewCommand,
   deactivate: async () => (await import('./deactivate.command.js')).deactivateCommand,
   import: async () => (await import('./import.command.js')).importCommand,
+  request: async () => (await import('./request.command.js')).requestCommand,
+  fulfil: async () => (await import('./fulfil.command.js')).fulfilCommand,
   licenses: async () => (await import('./licenses.command.js')).licensesCommand,
   seats: async () => (await import('./seats.command.js')).seatsCommand,
   admin: async () => (await import('./admin.command.js')).adminCommand,

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { FailureCode } from '../contract/codes.js';
 import { messageFor } from '../contract/messages.js';
-import { verifyFolder, type FolderSummary } from '../license-file/folder.js';
+import type { FolderSummary } from '../license-file/folder.js';
+import { verifyFolderParallel } from '../airgap/verify-folder-parallel.js';
 import { loadPublicKeyArgument, type PinnedKey } from '../license-file/public-key.js';
 import { MAX_CERTIFICATE_BYTES, type Resource, type VerifiedLicenseFile } from '../license-file/types.js';
 import { verifyLicenseFile } from '../license-file/verify.js';
@@ -13,7 +15,7 @@ export const VERIFY_HELP = `Usage: tessera verify FILE|FOLDER --public-key KEY [
 
 Verifies a Keygen license file or machine file offline: signature first (with the pinned
 public key), then decryption, then its claims (kind, machine, issue date, expiry, clock).
-A FOLDER is searched recursively for .lic files and every file is verified.
+A FOLDER is searched recursively for .lic files and every file is verified, on every core.
 
 Options:
   --public-key KEY    the vendor's public key: 64 hex characters (Ed25519), or the path of
@@ -80,6 +82,12 @@ function parseNow(value: string | undefined): number {
   return now;
 }
 
+/** The key as text for the worker threads: the argument itself (hex or PEM), or the PEM file's text (already read once, so it exists). */
+function publicKeyText(argument: string): string {
+  const trimmed = argument.trim();
+  return /^[0-9a-fA-F]{64}$/.test(trimmed) || trimmed.startsWith('-----BEGIN') ? trimmed : readFileSync(argument, 'utf8');
+}
+
 async function machineFingerprint(): Promise<string | null> {
   const result = await createMachineService().fingerprint();
   return result.ok ? result.value : null;
@@ -140,14 +148,14 @@ export async function verifyCommand(argv: readonly string[], io: Io): Promise<nu
     throw new UsageError(`cannot read ${path}: no such file or folder`);
   }
   if (info.isDirectory()) {
-    const summary = await verifyFolder(path, key.value, {
-      licenseKeyFor: () => licenseKey,
+    // Spread over every core: each worker thread verifies its share with the same engine.
+    const summary = await verifyFolderParallel(path, publicKeyText(values['public-key']), {
+      licenseKey,
       fingerprint,
       now,
-      keepValues: false,
-      onProgress: io.isTty && !values.json ? (done, total) => done % 500 === 0 && io.stderr(`\r${done}/${total} files`) : undefined,
+      ...(io.isTty && !values.json ? { onProgress: (done: number, total: number) => io.stderr(`\r${done}/${total} files`) } : {}),
     });
-    if (io.isTty && !values.json && summary.total >= 500) io.stderr('\n');
+    if (io.isTty && !values.json && summary.total > 0) io.stderr('\n');
     return printFolder(io, summary, values.json);
   }
   return verifyOne(io, path, info.size, key.value, { licenseKey, fingerprint, now }, values.json);

@@ -190,6 +190,34 @@ export const ADMIN_CODES = [
 ] as const;
 export type AdminCode = (typeof ADMIN_CODES)[number];
 
+/**
+ * Air-gapped machines (`src/airgap/`): activation requests, responses and deactivation
+ * receipts carried on removable media, and their fulfilment on a connected machine.
+ * `MACHINE_ALREADY_DEACTIVATED` is an outcome, not a failure: a receipt applied twice succeeds.
+ */
+export const AIRGAP_CODES = [
+  'AIRGAP_FILE_MALFORMED',
+  'AIRGAP_FILE_TOO_LARGE',
+  'AIRGAP_FILE_UNSUPPORTED_VERSION',
+  'AIRGAP_FILE_NOT_REGULAR',
+  'AIRGAP_FILE_UNREADABLE',
+  'AIRGAP_FILE_NOT_GENUINE',
+  'AIRGAP_FILE_WRONG_STEP',
+  'AIRGAP_REQUEST_EXPIRED',
+  'AIRGAP_FILE_FROM_FUTURE',
+  'AIRGAP_PRODUCT_MISMATCH',
+  'AIRGAP_MACHINE_KEY_MISMATCH',
+  'AIRGAP_MACHINE_KEY_MISSING',
+  'AIRGAP_MACHINE_UNKNOWN',
+  'AIRGAP_RECEIPT_MISMATCH',
+  'AIRGAP_NOT_A_MACHINE_LICENSE',
+  'AIRGAP_OUTPUT_UNWRITABLE',
+  'FULFIL_CREDENTIALS_REQUIRED',
+  'MACHINE_ALREADY_DEACTIVATED',
+  'DRIVE_NOT_FOUND',
+] as const;
+export type AirgapCode = (typeof AIRGAP_CODES)[number];
+
 export const FAILURE_CODES = [
   ...LICENSE_FILE_CODES,
   ...RESPONSE_SIGNATURE_CODES,
@@ -204,6 +232,7 @@ export const FAILURE_CODES = [
   ...TRUST_CODES,
   ...AGENT_CODES,
   ...ADMIN_CODES,
+  ...AIRGAP_CODES,
 ] as const;
 export type FailureCode = (typeof FAILURE_CODES)[number];
 

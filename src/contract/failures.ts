@@ -237,6 +237,28 @@ export const FAILURES = {
   BULK_JOB_NOT_FOUND: NOT_INSTALLED,
   // One bulk deactivation at a time: the next may start once this one ends.
   BULK_JOB_RUNNING: { status: 503, exit: 1, transient: true },
+
+  // Air-gapped machines: a carried file that is not what it claims, or not for here, is refused.
+  AIRGAP_FILE_MALFORMED: REFUSED,
+  AIRGAP_FILE_TOO_LARGE: REFUSED,
+  AIRGAP_FILE_UNSUPPORTED_VERSION: REFUSED,
+  AIRGAP_FILE_NOT_REGULAR: REFUSED,
+  AIRGAP_FILE_UNREADABLE: LOCAL_FAULT,
+  AIRGAP_FILE_NOT_GENUINE: REFUSED,
+  AIRGAP_FILE_WRONG_STEP: REFUSED,
+  AIRGAP_REQUEST_EXPIRED: REFUSED,
+  AIRGAP_FILE_FROM_FUTURE: REFUSED,
+  AIRGAP_PRODUCT_MISMATCH: REFUSED,
+  AIRGAP_MACHINE_KEY_MISMATCH: REFUSED,
+  AIRGAP_MACHINE_KEY_MISSING: REFUSED,
+  AIRGAP_MACHINE_UNKNOWN: REFUSED,
+  AIRGAP_RECEIPT_MISMATCH: REFUSED,
+  AIRGAP_NOT_A_MACHINE_LICENSE: REFUSED,
+  AIRGAP_OUTPUT_UNWRITABLE: LOCAL_FAULT,
+  FULFIL_CREDENTIALS_REQUIRED: REFUSED,
+  // An outcome reported beside successes (a receipt applied twice), never an exit of its own.
+  MACHINE_ALREADY_DEACTIVATED: NOT_INSTALLED,
+  DRIVE_NOT_FOUND: NOT_INSTALLED,
 } as const satisfies Record<FailureCode, FailureHandling>;
 
 /** The agent's HTTP status for a failure. */

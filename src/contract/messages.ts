@@ -805,6 +805,106 @@ export const MESSAGES = {
     message: 'Another bulk deactivation is still running; only one runs at a time.',
     action: 'Wait for it to finish, or cancel it, then start again.',
   },
+  AIRGAP_FILE_MALFORMED: {
+    title: 'Not a Tessera transfer file',
+    message: 'The file is not a well-formed activation request, activation response or deactivation receipt.',
+    action: 'Use the file exactly as Tessera wrote it; if it was copied by hand or edited, make it again.',
+  },
+  AIRGAP_FILE_TOO_LARGE: {
+    title: 'Transfer file too large',
+    message: 'The file is larger than any request, response or receipt Tessera writes.',
+    action: 'Choose the .json file Tessera wrote, not an archive or another file.',
+  },
+  AIRGAP_FILE_UNSUPPORTED_VERSION: {
+    title: 'Made by another Tessera version',
+    message: 'The file was written in a format version this Tessera does not read.',
+    action: 'Update Tessera on both machines to the same version, then make the file again.',
+  },
+  AIRGAP_FILE_NOT_REGULAR: {
+    title: 'Not a plain file',
+    message: 'The path is a symbolic link, a pipe, a device or a folder, so it was not read.',
+    action: 'Copy the file itself onto the drive, not a link to it.',
+  },
+  AIRGAP_FILE_UNREADABLE: {
+    title: 'File cannot be read',
+    message: 'The file could not be opened or read (permissions, a removed drive, or text that is not UTF-8).',
+    action: 'Check that the drive is still inserted and that the file is readable, then try again.',
+  },
+  AIRGAP_FILE_NOT_GENUINE: {
+    title: 'Transfer file not genuine',
+    message: "The file's signature does not match the machine key it names: it was altered or forged.",
+    action: 'Make the request or receipt again on the air-gapped machine and carry it over unchanged.',
+  },
+  AIRGAP_FILE_WRONG_STEP: {
+    title: 'Not for this step',
+    message: 'This file belongs on the other side: requests and receipts are fulfilled on a connected machine, responses and license files are imported on the air-gapped one.',
+    action: 'Take the file to the other machine (Fulfil requests on the connected one, Offline files on the air-gapped one).',
+  },
+  AIRGAP_REQUEST_EXPIRED: {
+    title: 'Request too old',
+    message: 'The activation request was made more than 30 days ago.',
+    action: 'Create a new activation request on the air-gapped machine.',
+  },
+  AIRGAP_FILE_FROM_FUTURE: {
+    title: 'Made in the future',
+    message: "The file is dated more than 5 minutes after this computer's clock.",
+    action: "Correct the date and time of the machine that made it (or of this one), then make the file again.",
+  },
+  AIRGAP_PRODUCT_MISMATCH: {
+    title: 'Request for another product',
+    message: "The file was made for another licensing account or product than this Tessera's vendor configuration.",
+    action: 'Fulfil it with the Tessera of the product it names, or make the request again with the right product.',
+  },
+  AIRGAP_MACHINE_KEY_MISMATCH: {
+    title: 'Machine key does not match',
+    message: 'The licensing server has another machine key registered for this machine than the one that signed the file.',
+    action: 'If the machine was reinstalled, deactivate its old seat ("tessera seats deactivate ID"), then fulfil a new request.',
+    uiAction: 'If the machine was reinstalled, deactivate its old seat on the Seats screen, then fulfil a new request.',
+  },
+  AIRGAP_MACHINE_KEY_MISSING: {
+    title: 'No machine key registered',
+    message: 'The licensing server has no machine key registered for this machine, so its receipt cannot be checked.',
+    action: 'Deactivate the seat as an administrator ("tessera seats deactivate ID").',
+    uiAction: 'Deactivate the seat as an administrator on the Seats screen.',
+  },
+  AIRGAP_MACHINE_UNKNOWN: {
+    title: 'Machine not found',
+    message: 'The licensing server knows no machine with the id in this receipt, and this Tessera never deactivated it.',
+    action: 'Check that the receipt belongs to this product and license; if the seat was freed elsewhere, nothing is left to do.',
+  },
+  AIRGAP_RECEIPT_MISMATCH: {
+    title: 'Receipt for another machine',
+    message: "The receipt's license or fingerprint does not match the machine the licensing server has under that id.",
+    action: 'Make the receipt again on the air-gapped machine and carry it over unchanged.',
+  },
+  AIRGAP_NOT_A_MACHINE_LICENSE: {
+    title: 'No seat to give back',
+    message: 'The active license is a license file, not a machine activation, so no seat on the server belongs to this machine.',
+    action: 'Remove it with "tessera licenses remove ID" if it is no longer needed.',
+    uiAction: 'Remove it on the Offline files screen if it is no longer needed.',
+  },
+  AIRGAP_OUTPUT_UNWRITABLE: {
+    title: 'Cannot write the file',
+    message: 'The response, receipt or request could not be written (a full, read-only or removed drive, or no permission).',
+    action: 'Check the drive or folder, or choose another with --out, then try again.',
+    uiAction: 'Check the drive or folder, or choose another, then try again.',
+  },
+  FULFIL_CREDENTIALS_REQUIRED: {
+    title: 'Credentials required',
+    message: 'Fulfilling needs the license key, an administrator token, or a request that carries its license key.',
+    action: 'Pass --license-key - (or set TESSERA_LICENSE_KEY), or set TESSERA_ADMIN_TOKEN with --license-id ID.',
+    uiAction: 'Enter the license key, or sign in as an administrator on the Licenses screen, then fulfil again.',
+  },
+  MACHINE_ALREADY_DEACTIVATED: {
+    title: 'Already deactivated',
+    message: 'This machine was already deactivated with this receipt: its seat is free.',
+    action: 'Nothing to do.',
+  },
+  DRIVE_NOT_FOUND: {
+    title: 'Drive not found',
+    message: 'The removable drive is no longer mounted.',
+    action: 'Insert the drive again and wait until it is shown, then try again.',
+  },
 } as const satisfies Record<FailureCode, CodeMessage>;
 
 /** The user-facing message for a code. */

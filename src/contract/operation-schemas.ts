@@ -37,6 +37,33 @@ const exportFormat = z.enum(['csv', 'json']);
 const search = z.string().max(256);
 const jobId = z.string().uuid();
 
+/** Requests and receipts are a few KB; a response carries a machine file (1 MiB at most). */
+export const MAX_CARRIED_FILE_LENGTH = MAX_CERTIFICATE_LENGTH + 64 * 1024;
+const carriedFile = z.strictObject({
+  name: z.string().trim().min(1).max(255),
+  text: z.string().max(MAX_CARRIED_FILE_LENGTH),
+});
+const fulfilAccess = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('license-key'), licenseKey: licenseKeySchema }),
+  z.strictObject({ kind: z.literal('admin'), adminToken: licenseKeySchema, licenseId: idSchema }),
+  z.strictObject({ kind: z.literal('from-request') }),
+]);
+const driveId = z.string().regex(/^[0-9a-f]{16,64}$/);
+
+/** The air-gapped operations' input schemas (merged into OPERATION_SCHEMAS). */
+const AIRGAP_SCHEMAS = {
+  'airgap:machine': nothing,
+  'airgap:create-request': z.strictObject({ licenseKey: licenseKeySchema.optional() }),
+  'airgap:import-file': z.strictObject({ file: carriedFile, licenseKey: licenseKeySchema.optional() }),
+  'airgap:deactivate-offline': nothing,
+  'airgap:fulfil-file': z.strictObject({ file: carriedFile, access: fulfilAccess }),
+  'drives:list': nothing,
+  'drives:import': z.strictObject({ drive: driveId, licenseKey: licenseKeySchema.optional() }),
+  'drives:fulfil': z.strictObject({ drive: driveId, access: fulfilAccess }),
+  'files:choose-many': nothing,
+  'files:save': z.strictObject({ file: carriedFile }),
+};
+
 /** Every operation's input schema; `satisfies` makes the compiler fail when one is missing or disagrees with the contract. */
 export const OPERATION_SCHEMAS = {
   'license:status': z.strictObject({ online: z.boolean().optional() }),
@@ -66,6 +93,7 @@ export const OPERATION_SCHEMAS = {
   'seats:bulk-status': z.strictObject({ jobId }),
   'seats:bulk-cancel': z.strictObject({ jobId }),
   'audit:list': z.strictObject({ limit: z.int().min(1).max(10_000).optional() }),
+  ...AIRGAP_SCHEMAS,
 } satisfies { readonly [N in OperationName]: z.ZodType<OperationInput<N>, unknown> };
 
 /**

@@ -10,6 +10,9 @@ import type { AdminLicense, AdminSession, AuditEntry, BulkProgress, ExportFile, 
 import type { FailureCode, Result } from './codes.js';
 import type { DoctorReport } from './doctor.js';
 import type { BulkOutcome, InstalledLicense, Paged, Seat, StatusReport } from '../licensing/manager.types.js';
+import type { AirgapMachine, CarriedFile, CreatedRequest, DriveView, FulfilAccess, FulfilResult, ImportResult, OfflineDeactivation } from './airgap.types.js';
+
+export type { AirgapMachine, CarriedFile, CreatedRequest, DriveView, FulfilAccess, FulfilResult, ImportResult, OfflineDeactivation } from './airgap.types.js';
 
 /** The permission an operation needs from a web console session or an agent token. */
 export type OperationScope = 'licensing:read' | 'licensing:write' | 'licensing:delete';
@@ -90,6 +93,16 @@ export interface OperationMap {
   'seats:bulk-status': { input: { readonly jobId: string }; value: BulkProgress };
   'seats:bulk-cancel': { input: { readonly jobId: string }; value: BulkProgress };
   'audit:list': { input: { readonly limit?: number }; value: { readonly entries: readonly AuditEntry[]; readonly path: string } };
+  'airgap:machine': { input: Record<string, never>; value: AirgapMachine };
+  'airgap:create-request': { input: { readonly licenseKey?: string }; value: CreatedRequest };
+  'airgap:import-file': { input: { readonly file: CarriedFile; readonly licenseKey?: string }; value: ImportResult };
+  'airgap:deactivate-offline': { input: Record<string, never>; value: OfflineDeactivation };
+  'airgap:fulfil-file': { input: { readonly file: CarriedFile; readonly access: FulfilAccess }; value: FulfilResult };
+  'drives:list': { input: Record<string, never>; value: readonly DriveView[] };
+  'drives:import': { input: { readonly drive: string; readonly licenseKey?: string }; value: { readonly results: readonly ImportResult[] } };
+  'drives:fulfil': { input: { readonly drive: string; readonly access: FulfilAccess }; value: { readonly results: readonly FulfilResult[] } };
+  'files:choose-many': { input: Record<string, never>; value: readonly CarriedFile[] };
+  'files:save': { input: { readonly file: CarriedFile }; value: { readonly saved: boolean } };
 }
 
 export type OperationName = keyof OperationMap;
@@ -139,6 +152,16 @@ export const OPERATIONS: { readonly [N in OperationName]: OperationSpec<N> } = {
   'seats:bulk-status': { domain: 'seats', verb: 'bulkStatus', args: ['jobId'], scope: 'licensing:read', servedBy: 'core' },
   'seats:bulk-cancel': { domain: 'seats', verb: 'bulkCancel', args: ['jobId'], scope: 'licensing:delete', servedBy: 'core' },
   'audit:list': { domain: 'audit', verb: 'list', args: ['limit'], scope: 'licensing:read', servedBy: 'core' },
+  'airgap:machine': { domain: 'airgap', verb: 'machine', args: [], scope: 'licensing:read', servedBy: 'core' },
+  'airgap:create-request': { domain: 'airgap', verb: 'createRequest', args: ['licenseKey'], scope: 'licensing:write', servedBy: 'core' },
+  'airgap:import-file': { domain: 'airgap', verb: 'importFile', args: ['file', 'licenseKey'], scope: 'licensing:write', servedBy: 'core' },
+  'airgap:deactivate-offline': { domain: 'airgap', verb: 'deactivateOffline', args: [], scope: 'licensing:delete', servedBy: 'core' },
+  'airgap:fulfil-file': { domain: 'airgap', verb: 'fulfilFile', args: ['file', 'access'], scope: 'licensing:write', servedBy: 'core' },
+  'drives:list': { domain: 'drives', verb: 'list', args: [], scope: 'licensing:read', servedBy: 'core' },
+  'drives:import': { domain: 'drives', verb: 'import', args: ['drive', 'licenseKey'], scope: 'licensing:write', servedBy: 'core' },
+  'drives:fulfil': { domain: 'drives', verb: 'fulfil', args: ['drive', 'access'], scope: 'licensing:write', servedBy: 'core' },
+  'files:choose-many': { domain: 'files', verb: 'chooseMany', args: [], scope: 'licensing:read', servedBy: 'shell' },
+  'files:save': { domain: 'files', verb: 'save', args: ['file'], scope: 'licensing:read', servedBy: 'shell' },
 };
 
 export const OPERATION_NAMES = Object.keys(OPERATIONS) as OperationName[];
@@ -183,7 +206,22 @@ type AdminVerbArgs<N extends OperationName> = N extends 'admin:sign-in'
               ? [jobId: string]
               : N extends 'audit:list'
                 ? [limit?: number]
-                : [];
+                : AirgapVerbArgs<N>;
+
+/** The air-gapped verbs' arguments (kept apart so that other verbs can be added above without touching these). */
+type AirgapVerbArgs<N extends OperationName> = N extends 'airgap:create-request'
+  ? [licenseKey?: string]
+  : N extends 'airgap:import-file'
+    ? [file: CarriedFile, licenseKey?: string]
+    : N extends 'airgap:fulfil-file'
+      ? [file: CarriedFile, access: FulfilAccess]
+      : N extends 'drives:import'
+        ? [drive: string, licenseKey?: string]
+        : N extends 'drives:fulfil'
+          ? [drive: string, access: FulfilAccess]
+          : N extends 'files:save'
+            ? [file: CarriedFile]
+            : [];
 
 /** `window.tessera`: `license.activate(key)`, `license.status()`, `files.chooseFile()`, … */
 export interface TesseraBridge {
@@ -194,7 +232,7 @@ export interface TesseraBridge {
     renew: Verb<'license:renew'>;
     deactivate: Verb<'license:deactivate'>;
   };
-  readonly files: { chooseFile: Verb<'files:choose'>; import: Verb<'files:import'> };
+  readonly files: { chooseFile: Verb<'files:choose'>; import: Verb<'files:import'>; chooseMany: Verb<'files:choose-many'>; save: Verb<'files:save'> };
   readonly licenses: { list: Verb<'licenses:list'>; remove: Verb<'licenses:remove'>; use: Verb<'licenses:use'>; dismissNotices: Verb<'licenses:dismiss-notices'> };
   readonly seats: {
     list: Verb<'seats:list'>;
@@ -214,6 +252,14 @@ export interface TesseraBridge {
     exportLicenses: Verb<'admin:export-licenses'>;
   };
   readonly audit: { list: Verb<'audit:list'> };
+  readonly airgap: {
+    machine: Verb<'airgap:machine'>;
+    createRequest: Verb<'airgap:create-request'>;
+    importFile: Verb<'airgap:import-file'>;
+    deactivateOffline: Verb<'airgap:deactivate-offline'>;
+    fulfilFile: Verb<'airgap:fulfil-file'>;
+  };
+  readonly drives: { list: Verb<'drives:list'>; import: Verb<'drives:import'>; fulfil: Verb<'drives:fulfil'> };
 }
 
 /** Sends one operation over a transport (IPC invoke, HTTP POST) and resolves to its result. */

@@ -6,7 +6,7 @@
  * environment (`proxy.ts`). Redirects are never followed. A TLS failure says what failed
  * (`tls-failure.ts`), and an answer cut off mid-body is told apart from no answer at all.
  */
-import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import type * as Https from 'node:https';
 import { isIP, type Socket } from 'node:net';
 import type * as Tls from 'node:tls';
@@ -63,13 +63,27 @@ export interface NodeTransportOptions {
    * authority. People add a root with NODE_EXTRA_CA_CERTS instead, which keeps the system's.
    */
   readonly ca?: readonly string[];
+  /**
+   * Keep direct connections open between requests (a run of many calls, such as fulfilling a
+   * fleet's requests); default false: one connection per request. Idle sockets never keep the
+   * process alive.
+   */
+  readonly keepAlive?: boolean;
 }
 
 /** The real transport: node:http(s), with `HTTP(S)_PROXY` / `NO_PROXY` from `env`. */
 export function createNodeTransport(options: NodeTransportOptions = {}): Transport {
   const env = options.env ?? process.env;
   const ca = options.ca === undefined ? {} : { ca: [...options.ca] };
-  return { send: (request) => send(request, env, ca) };
+  if (options.keepAlive !== true) return { send: (request) => send(request, env, ca) };
+  const agents: { http?: HttpAgent; https?: HttpAgent } = {};
+  return {
+    async send(request) {
+      const secure = request.url.protocol === 'https:';
+      const agent = secure ? (agents.https ??= new (await import('node:https')).Agent({ keepAlive: true, ...ca })) : (agents.http ??= new HttpAgent({ keepAlive: true }));
+      return send(request, env, ca, agent);
+    },
+  };
 }
 
 /** TLS, loaded on the first https request only: a plain-http exchange (the local issuer) never pays for it. */
@@ -83,7 +97,7 @@ function loadSecure(): Promise<Secure> {
   return secure;
 }
 
-async function send(request: TransportRequest, env: Environment, ca: { readonly ca?: string[] }): Promise<TransportResult> {
+async function send(request: TransportRequest, env: Environment, ca: { readonly ca?: string[] }, agent: HttpAgent | false = false): Promise<TransportResult> {
   const { httpsRequest, tlsConnect } = request.url.protocol === 'https:' ? await loadSecure() : NO_TLS;
   return new Promise<TransportResult>((resolve) => {
     const abort = new AbortController();
@@ -137,7 +151,7 @@ async function send(request: TransportRequest, env: Environment, ca: { readonly 
     }
     if (route.kind === 'direct') {
       const make = url.protocol === 'https:' ? httpsRequest : httpRequest;
-      attach(make({ ...common, ...ca, hostname, port, path: target, agent: false }), url.protocol === 'https:');
+      attach(make({ ...common, ...ca, hostname, port, path: target, agent }), url.protocol === 'https:');
       return;
     }
     const proxyHeaders: Record<string, string> = route.authorization === null ? {} : { 'Proxy-Authorization': route.authorization };

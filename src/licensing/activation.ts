@@ -8,6 +8,7 @@
  */
 import type { Result } from '../contract/codes.js';
 import { fail } from '../contract/messages.js';
+import { MACHINE_KEY_METADATA, machineKeyDraft, registeredValue } from '../airgap/machine-key.js';
 import type { ApiResource, Credentials } from '../keygen/client.types.js';
 import type { SecretStore } from '../vault/secret-store.js';
 import { checkOutAndInstall } from './checkout-install.js';
@@ -127,6 +128,17 @@ export async function activate(core: ManagerCore, licenseKey: string): Promise<R
   const recognise = valid || code === 'HEARTBEAT_NOT_STARTED';
   if (!recognise && !ACTIVATE_CODES.has(code)) return fail(asFailureCode(code));
 
+  // This machine's own key (for offline deactivation receipts) is registered with the machine it
+  // creates: stored before any seat is taken, so that a crash never leaves a registered key lost.
+  let machineKeyMetadata: Record<string, string> | undefined;
+  if (!recognise) {
+    const ownKey = await machineKeyDraft(core.secrets);
+    if (!ownKey.ok) return ownKey;
+    const saved = await ownKey.value.save();
+    if (!saved.ok) return saved;
+    machineKeyMetadata = { [MACHINE_KEY_METADATA]: registeredValue(ownKey.value.key.publicKey) };
+  }
+
   const credentials: Credentials = { kind: 'license-key', key: licenseKey };
   let pending: PendingActivation = { licenseId: license.id, fingerprint, licenseKeyRef: keyRef(license.id), machineId: null, created: !recognise, startedAt: core.clock.now() };
   const journaled = await journal(core, license.id, pending);
@@ -145,7 +157,7 @@ export async function activate(core: ManagerCore, licenseKey: string): Promise<R
     machineResource = found.value;
     log(`activation: machine ${machineResource.id} already activated for license ${license.id}`);
   } else {
-    const created = await client.activate(license.id, { fingerprint, name: hostname, hostname, platform, cores, memory, ...(disk === null ? {} : { disk }) }, credentials);
+    const created = await client.activate(license.id, { fingerprint, name: hostname, hostname, platform, cores, memory, ...(disk === null ? {} : { disk }), ...(machineKeyMetadata === undefined ? {} : { metadata: machineKeyMetadata }) }, credentials);
     // Not sent, or no answer: the seat may exist; the pending record lets the next run find out.
     if (!created.ok) return serverSaidNothing(created.code) ? created : giveUp(core, pending, credentials, created);
     machineResource = created.value;

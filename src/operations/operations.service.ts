@@ -10,6 +10,7 @@ import type { ConfigSource } from '../config/vendor-config.types.js';
 import type { Failure, Result } from '../contract/codes.js';
 import { describeIssues, OPERATION_SCHEMAS } from '../contract/operation-schemas.js';
 import { isOperationName, type OperationInput, type OperationName, type OperationResult, type SeatAccess, type SettingsView } from '../contract/operations.js';
+import { createAirgapService, type AirgapService } from '../airgap/airgap.service.js';
 import type { SeatCredentials } from '../licensing/manager.types.js';
 import type { LicensingRuntime } from '../licensing/runtime.types.js';
 import { runDoctor } from '../doctor/doctor.js';
@@ -27,6 +28,8 @@ export interface OperationsOptions {
   readonly now?: () => number;
   /** The administrator views' service; default: one over `runtime`, made on first use. */
   readonly admin?: AdminService;
+  /** The air-gapped operations; built from the runtime when not given. */
+  readonly airgap?: AirgapService;
 }
 
 /** An operation run by the core; `files:choose` belongs to the shell and is refused here. */
@@ -81,6 +84,8 @@ export function createOperationsService(options: OperationsOptions): OperationsS
   const now = options.now ?? Date.now;
   let adminService: AdminService | undefined = options.admin;
   const admin = (): AdminService => (adminService ??= createAdminService({ runtime, env: options.env, now }));
+  let airgapService = options.airgap ?? null;
+  const airgap = (): AirgapService => (airgapService ??= createAirgapService({ runtime, env: options.env, version: options.version }));
 
   function settings(): SettingsView {
     const { config, source } = runtime;
@@ -162,6 +167,16 @@ export function createOperationsService(options: OperationsOptions): OperationsS
       const entries = await admin().audit.read(input.limit ?? 200);
       return entries.ok ? { ok: true, value: { entries: entries.value, path: admin().audit.path } } : entries;
     },
+    'airgap:machine': () => airgap().machine(),
+    'airgap:create-request': (input) => airgap().createRequest(input.licenseKey),
+    'airgap:import-file': (input) => airgap().importFile(input.file, input.licenseKey),
+    'airgap:deactivate-offline': () => airgap().deactivateOffline(),
+    'airgap:fulfil-file': (input) => airgap().fulfilFile(input.file, input.access),
+    'drives:list': () => airgap().listDrives(),
+    'drives:import': (input) => airgap().importDrive(input.drive, input.licenseKey),
+    'drives:fulfil': (input) => airgap().fulfilDrive(input.drive, input.access),
+    'files:choose-many': async () => invalidInput('choosing files is done by the window, not the core'),
+    'files:save': async () => invalidInput('saving a file is done by the window, not the core'),
   };
 
   return {

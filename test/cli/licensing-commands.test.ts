@@ -571,8 +571,8 @@ describe('tessera import', () => {
     expect(tooLarge.calls).toEqual([]);
   });
 
-  it('exits 2 on a missing file, a folder or no file', async () => {
-    for (const argv of [['import', join(folder, 'missing.lic')], ['import', folder], ['import'], ['import', file, file]]) {
+  it('exits 2 on a missing file or no file (folders and several files are imported file by file: test/airgap)', async () => {
+    for (const argv of [['import', join(folder, 'missing.lic')], ['import']]) {
       const result = await run(argv);
       expect(result.code, argv.join(' ')).toBe(2);
       expect(result.calls).toEqual([]);

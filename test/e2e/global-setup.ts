@@ -34,7 +34,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const home = mkdtempSync(join(tmpdir(), 'tessera-e2e-'));
   purgeTestSecrets();
   // The agent keeps its token and license keys under this run's own keychain service.
-  const env = { ...process.env, TESSERA_HOME: home, TESSERA_KEYCHAIN_SERVICE: testServiceName('e2e') };
+  // Removable drives appear under a mount root of the run's own (the air-gapped screens' tests mount "drives" there).
+  const mediaRoot = join(home, 'media');
+  mkdirSync(mediaRoot);
+  const env = { ...process.env, TESSERA_HOME: home, TESSERA_KEYCHAIN_SERVICE: testServiceName('e2e'), TESSERA_MOUNT_ROOTS: mediaRoot };
   const children: ChildProcess[] = [];
 
   // A database file rather than memory: the admin tests age machines in it directly (an issuer
@@ -58,6 +61,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 
   const environment: E2eEnvironment = {
     home,
+    mediaRoot,
+    configFile,
     console: { url: serving.url, tokenFile: serving.tokenFile },
     issuer: { url: started.url, account: started.account, adminToken: started.adminToken, product: String(started.config.product), database },
     licenses: started.licenses,

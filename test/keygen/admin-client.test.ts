@@ -5,19 +5,15 @@
  * rate-limit hints instead of waiting it out — while every other answer is still verified.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Result } from '../../src/contract/codes.js';
 import { createKeygenClient } from '../../src/keygen/client.js';
 import type { Credentials } from '../../src/keygen/client.types.js';
 import { createNodeTransport, type Transport } from '../../src/keygen/transport.js';
 import { doc, startTestIssuer, type TestIssuer } from '../issuer/support.js';
+import { value } from '../support/result.js';
 
 let t: TestIssuer;
 let admin: Credentials;
 
-function value<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`expected success, got ${result.code}`);
-  return result.value;
-}
 
 const client = (transport?: Transport) => createKeygenClient({ config: t.issuer.config, env: {}, sleep: async () => {}, ...(transport === undefined ? {} : { transport }) });
 

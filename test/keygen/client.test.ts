@@ -18,6 +18,7 @@ import { bodyDigest, buildSigningString } from '../../src/keygen/response-signat
 import { createNodeTransport, type Transport, type TransportFailure, type TransportRequest } from '../../src/keygen/transport.js';
 import { verifyLicenseFile } from '../../src/license-file/verify.js';
 import { startTestIssuer, type TestIssuer } from '../issuer/support.js';
+import { value } from '../support/result.js';
 
 let t: TestIssuer;
 
@@ -30,10 +31,6 @@ const license = (policy: string) => {
 const keyOf = (policy: string) => ({ kind: 'license-key', key: license(policy).key }) as const;
 
 /** Unwraps a success, failing the test with the code otherwise. */
-function value<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`expected success, got ${result.code}${'detail' in result ? `: ${String((result as ClientFailure).detail)}` : ''}`);
-  return result.value;
-}
 
 /** A transport that records what it was asked to send, then sends it for real. */
 function recording(inner: Transport = createNodeTransport({ env: {} })): { transport: Transport; sent: TransportRequest[] } {

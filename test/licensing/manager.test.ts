@@ -9,7 +9,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Result } from '../../src/contract/codes.js';
 import type { VendorConfig } from '../../src/config/vendor-config.types.js';
 import { createKeygenClient } from '../../src/keygen/client.js';
 import type { KeygenClient } from '../../src/keygen/client.types.js';
@@ -18,9 +17,12 @@ import { openLicensing, type OpenedLicensing } from '../../src/licensing/runtime
 import { createFileStateStore } from '../../src/licensing/state-store.js';
 import type { LicensingState, StateStore } from '../../src/licensing/state.types.js';
 import { MachineService } from '../../src/machine/machine.service.js';
+import { MACHINE_KEY_ACCOUNT } from '../../src/airgap/machine-key.js';
+import { STATE_KEY_ACCOUNT } from '../../src/licensing/sealed-certificate.js';
 import { createMemoryStore, type MemoryStore } from '../../src/vault/memory.store.js';
 import { startTestIssuer, type TestIssuer } from '../issuer/support.js';
 import { TEST_SERVICE } from '../support/keychain.js';
+import { codeOf, value } from '../support/result.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -46,14 +48,7 @@ function demo(policy: string): { id: string; key: string; policyId: string } {
   return found;
 }
 
-function value<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`expected success, got ${result.code}`);
-  return result.value;
-}
 
-function codeOf(result: Result<unknown>): string {
-  return result.ok ? 'ok' : result.code;
-}
 
 function makeClient(config: VendorConfig): KeygenClient {
   return createKeygenClient({ config, env: {}, now: () => clock, sleep: async () => {} });
@@ -365,7 +360,9 @@ describe('deactivation', () => {
     expect(value(await machine.manager.deactivate())).toEqual({ licenseId: license.id, machineId });
     expect(await serverMachines(license.id)).toEqual([]);
     expect((await machine.state()).licenses).toEqual([]);
+    // No license key is left; this machine's own key and the state's sealing key stay.
     expect(await licenseKeysOf(machine)).toEqual([]);
+    expect(value(await machine.secrets.list())).toEqual([MACHINE_KEY_ACCOUNT, STATE_KEY_ACCOUNT]);
     expect((await machine.manager.status()).code).toBe('NOT_ACTIVATED');
     expect(codeOf(await machine.manager.deactivate())).toBe('NOT_ACTIVATED');
 
@@ -627,7 +624,9 @@ describe('seats', () => {
     const outcome = value(await machine.manager.deactivateSeats({ licenseKey: license.key }, [own]));
     expect(outcome).toEqual({ deactivated: [own], alreadyGone: [], failed: [], notAttempted: [], stopped: null });
     expect((await machine.state()).licenses).toEqual([]);
+    // No license key is left; this machine's own key and the state's sealing key stay.
     expect(await licenseKeysOf(machine)).toEqual([]);
+    expect(value(await machine.secrets.list())).toEqual([MACHINE_KEY_ACCOUNT, STATE_KEY_ACCOUNT]);
   });
 });
 

@@ -17,6 +17,7 @@ import type { StateStore } from '../../src/licensing/state.types.js';
 import { MachineService } from '../../src/machine/machine.service.js';
 import { createMemoryStore, type MemoryStore } from '../../src/vault/memory.store.js';
 import { startTestIssuer, type TestIssuer } from '../issuer/support.js';
+import { value } from '../support/result.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -28,10 +29,6 @@ let clock: number;
 let folders: string[] = [];
 const calls: string[] = [];
 
-function value<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`expected success, got ${result.code}`);
-  return result.value;
-}
 
 function newFolder(): string {
   const folder = mkdtempSync(join(tmpdir(), 'tessera-offline-'));

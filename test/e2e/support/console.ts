@@ -59,7 +59,7 @@ export async function expectStatus(page: Page, state: 'licensed' | 'not-licensed
 }
 
 /** Goes to a screen through the main navigation. */
-export async function open(page: Page, screen: 'Status' | 'Activate' | 'Offline files' | 'Seats' | 'Licenses' | 'Settings'): Promise<void> {
+export async function open(page: Page, screen: 'Status' | 'Activate' | 'Offline files' | 'Fulfil requests' | 'Seats' | 'Licenses' | 'Settings'): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: screen, exact: true }).click();
   await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: screen, exact: true })).toHaveAttribute('aria-current', 'page');
 }

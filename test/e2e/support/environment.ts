@@ -7,6 +7,10 @@ export const ENV_FILE = join(import.meta.dirname, '..', '..', '..', 'test-result
 export interface E2eEnvironment {
   /** TESSERA_HOME of the console under test. */
   readonly home: string;
+  /** The mount root the console watches for removable drives (TESSERA_MOUNT_ROOTS). */
+  readonly mediaRoot: string;
+  /** The vendor configuration the console uses. */
+  readonly configFile: string;
   readonly console: { readonly url: string; readonly tokenFile: string };
   readonly issuer: { readonly url: string; readonly account: string; readonly adminToken: string; readonly product: string; readonly database: string };
   readonly licenses: readonly { readonly id: string; readonly key: string; readonly policy: string }[];

@@ -1,0 +1,79 @@
+/**
+ * `verify FOLDER` on worker threads gives the single-thread engine's verdicts, file for file;
+ * the pool runs tasks on workers, and in the calling thread for one thread.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyFolderParallel } from '../../src/airgap/verify-folder-parallel.js';
+import { createFilePool, workerScript } from '../../src/airgap/worker-pool.js';
+import { verifyFolder } from '../../src/license-file/folder.js';
+import { parsePublicKey } from '../../src/license-file/public-key.js';
+import { startTestIssuer, type TestIssuer } from '../issuer/support.js';
+
+let t: TestIssuer;
+let root: string;
+
+beforeAll(async () => {
+  t = await startTestIssuer({ seed: 'demo' });
+  root = mkdtempSync(join(tmpdir(), 'tessera-parallel-'));
+  const plain = t.issuer.licenses.find((license) => license.policy === 'Unencrypted check-out') as { id: string };
+  const certificate = (await t.admin('POST', `/licenses/${plain.id}/actions/check-out`)).json.data.attributes.certificate as string;
+  for (let index = 0; index < 90; index += 1) {
+    const folder = join(root, `batch-${Math.floor(index / 30)}`);
+    mkdirSync(folder, { recursive: true });
+    // Every seventh file is tampered, every eleventh is not a certificate at all.
+    const text = index % 11 === 0 ? 'not a license' : index % 7 === 0 ? certificate.replace(/\n[A-Za-z0-9+/]/, (match) => `\n${match[1] === 'A' ? 'B' : 'A'}`) : certificate;
+    writeFileSync(join(folder, `file-${String(index).padStart(3, '0')}.lic`), text);
+  }
+  symlinkSync('/etc/hostname', join(root, 'linked.lic'));
+});
+afterAll(async () => {
+  await t.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('verifying a folder on every core', () => {
+  it('the compiled worker is found (dist is built before the tests)', () => {
+    expect(workerScript()).toMatch(/files\.worker\.js$/);
+  });
+
+  it('gives the same verdicts as the single-thread verifier, in the same order', async () => {
+    const pinned = parsePublicKey(t.issuer.config.publicKey);
+    if (!pinned.ok) throw new Error('key');
+    const now = Date.now();
+    const single = await verifyFolder(root, pinned.value, { now, keepValues: false });
+    const progress: number[] = [];
+    const parallel = await verifyFolderParallel(root, t.issuer.config.publicKey, { now, threads: 2, onProgress: (done) => progress.push(done) });
+    expect(parallel.total).toBe(90);
+    expect(parallel.entries.map((entry) => [entry.path, entry.ok ? 'ok' : entry.code])).toEqual(single.entries.map((entry) => [entry.path, entry.ok ? 'ok' : entry.code]));
+    expect(parallel.byCode).toEqual(single.byCode);
+    expect(parallel.valid).toBeGreaterThan(0);
+    expect(progress.at(-1)).toBe(90);
+  });
+
+  it('a pool left open never keeps a process alive (the agent must stop on SIGTERM)', () => {
+    const script = `const { createFilePool } = await import(${JSON.stringify(new URL('../../dist/src/airgap/worker-pool.js', import.meta.url).href)});
+const pool = createFilePool({ threads: 2 });
+await pool.run('read-carried', { paths: [] });
+await Promise.all([pool.run('read-carried', { paths: [] }), pool.run('read-carried', { paths: [] })]);`;
+    const file = join(root, '..', `pool-left-open-${process.pid}.mjs`);
+    writeFileSync(file, script);
+    const child = spawnSync(process.execPath, [file], { timeout: 15_000 });
+    rmSync(file, { force: true });
+    expect(child.signal).toBeNull();
+    expect(child.status, child.stderr.toString()).toBe(0);
+  });
+
+  it('a pool of one thread runs tasks in the calling thread; a closed pool refuses more', async () => {
+    const pool = createFilePool({ threads: 1 });
+    expect(pool.threads).toBe(1);
+    expect(await pool.run('read-carried', { paths: [] })).toEqual([]);
+    const workers = createFilePool({ threads: 2 });
+    expect(workers.threads).toBe(2);
+    await workers.close();
+    await expect(workers.run('read-carried', { paths: [] })).rejects.toThrow('closed');
+  });
+});
