@@ -10,12 +10,14 @@ import { createServer as createHttpsServer } from 'node:https';
 import { connect, createServer as createTcpServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DoctorCheck, DoctorCheckId, DoctorReport } from '../../src/contract/doctor.js';
 import { runDoctor, type DoctorOptions, type DoctorRuntime } from '../../src/doctor/doctor.js';
 import type { SecretResult, SecretStore, SecretStoreMode } from '../../src/vault/secret-store.js';
 import { createMemoryStore, type MemoryStore } from '../../src/vault/memory.store.js';
 import { startTestIssuer, type TestIssuer } from '../issuer/support.js';
+import { runCli } from '../support/cli-run.js';
 import { makeTestPki, opensslAvailable, type TestPki } from '../support/tls-certificates.js';
 
 const MINUTE = 60_000;
@@ -168,13 +170,19 @@ describe('data folder', () => {
     expect(folder.fix).toContain('TESSERA_HOME');
   });
 
-  // chmod does not stop root from writing, so this sub-case needs an ordinary user (the ENOTDIR case above runs everywhere).
-  it.skipIf(process.getuid?.() === 0)('a read-only data folder (chmod 0500) is DATA_FOLDER_READ_ONLY (skipped as root: chmod does not stop root)', async () => {
-    const dataFolder = tempFolder();
-    chmodSync(dataFolder, 0o500);
-    const folder = check(await doctor({ dataFolder }), 'data-folder');
+  // chmod does not stop root from writing, so the folder is made read-only the way the kernel
+  // reports it (EROFS, test/faults/fs-faults.mjs), through the command line: this runs as any user.
+  it('a read-only data folder is DATA_FOLDER_READ_ONLY, with the next step', async () => {
+    const home = tempFolder();
+    const run = await runCli(join(import.meta.dirname, '..', '..', 'bin', 'tessera.js'), ['doctor', '--json'], {
+      env: { TESSERA_HOME: home, TESSERA_TEST_FS_FAULT: 'EROFS', TESSERA_TEST_FS_FAULT_UNDER: home },
+      nodeArgs: ['--import', pathToFileURL(join(import.meta.dirname, '..', 'faults', 'fs-faults.mjs')).href],
+    });
+    expect(run.status).toBe(1);
+    const folder = (run.json as DoctorReport).checks.find((entry) => entry.id === 'data-folder');
     expect(folder).toMatchObject({ verdict: 'fail', code: 'DATA_FOLDER_READ_ONLY' });
-    expect(folder.summary).toContain('EACCES');
+    expect(folder?.summary).toContain('EROFS');
+    expect(folder?.fix).toMatch(/writable/);
   });
 });
 
