@@ -11,5 +11,8 @@ try {
   throw error;
 }
 const code = await cli.runCli(process.argv.slice(2), cli.processIo());
-// Let stdout drain before exiting (large --json output through a pipe).
-process.exitCode = code;
+// Exit once everything printed is written (large --json output through a pipe), without waiting
+// for a keychain call that timed out on an unlock prompt, or a read started ahead that no step
+// needed: either would otherwise keep the command running after it has answered.
+await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
+process.exit(code);

@@ -11,6 +11,7 @@ import { exitCodeFor } from '../contract/failures.js';
 import { messageFor } from '../contract/messages.js';
 import type { KeygenAdminClient } from '../keygen/client.types.js';
 import type { LicensingRuntime, OpenLicensing } from '../licensing/runtime.types.js';
+import { readStateKeyAhead } from '../vault/keychain-read-ahead.js';
 import type { SecretStore } from '../vault/secret-store.js';
 import { maskSecret, printFailure, printJson, UsageError, type Io } from './output.js';
 
@@ -37,8 +38,14 @@ export const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-/** The licensing core, loaded only when a command needs it (verify and fingerprint stay light). */
-const openLicensingLazily: OpenLicensing = async (options) => (await import('../licensing/runtime.js')).openLicensing(options);
+/**
+ * The licensing core, loaded only when a command needs it (verify and fingerprint stay light).
+ * The keychain's first read starts first, to run while the core loads.
+ */
+const openLicensingLazily: OpenLicensing = async (options) => {
+  readStateKeyAhead(options.env);
+  return (await import('../licensing/runtime.js')).openLicensing(options);
+};
 
 /** The package root (holding package.json), from src/cli (tests), dist/src/cli (compiled) or dist/cli (the bundle). */
 export function packageRoot(): string | undefined {

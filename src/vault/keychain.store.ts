@@ -38,6 +38,30 @@ async function loadKeytar(): Promise<KeytarBackend> {
   return (await import('@github/keytar')).default;
 }
 
+/**
+ * Keychain reads started before the store that needs them exists (`readAhead`), by service and
+ * account. Loading keytar and opening the keychain's session takes a cold command longer than
+ * anything else it does; started early, that runs on libuv's threads while the rest loads.
+ */
+const readsAhead = new Map<string, Promise<string | null>>();
+const readKey = (service: string, account: string): string => `${service}\u0000${account}`;
+
+/**
+ * Starts reading `accounts` of `service` now, for the first `get` of each to take up. Best
+ * effort: a failure here is the `get`'s failure, with the `get`'s own timeout.
+ */
+export function readAhead(service: string, accounts: readonly string[], loadBackend: () => Promise<KeytarBackend> = loadKeytar): void {
+  assertService(service);
+  const backend = loadBackend();
+  for (const account of accounts) {
+    assertAccount(account);
+    const read = backend.then((keytar) => keytar.getPassword(service, account));
+    // Never an unhandled rejection when no `get` takes it up.
+    read.catch(() => undefined);
+    readsAhead.set(readKey(service, account), read);
+  }
+}
+
 type Outcome<T> = { readonly kind: 'done'; readonly value: T } | { readonly kind: 'error' } | { readonly kind: 'timeout' };
 
 /**
@@ -68,6 +92,8 @@ export class KeychainStore implements SecretStore {
   async set(account: string, secret: string): Promise<SecretResult<void>> {
     assertAccount(account);
     assertSecret(secret);
+    // A read started before this change would answer with the old secret: it is dropped.
+    void this.#takeReadAhead(account);
     return this.#run((keytar) => keytar.setPassword(this.service, account, secret));
   }
 
@@ -77,6 +103,8 @@ export class KeychainStore implements SecretStore {
    */
   async get(account: string): Promise<SecretResult<string | null>> {
     assertAccount(account);
+    const early = this.#takeReadAhead(account);
+    if (early !== undefined) return this.#run(async () => (await early) ?? null);
     return this.#run(async (keytar) => (await keytar.getPassword(this.service, account)) ?? null);
   }
 
@@ -86,6 +114,7 @@ export class KeychainStore implements SecretStore {
    */
   async delete(account: string): Promise<SecretResult<boolean>> {
     assertAccount(account);
+    void this.#takeReadAhead(account);
     return this.#run((keytar) => keytar.deletePassword(this.service, account));
   }
 
@@ -134,6 +163,14 @@ export class KeychainStore implements SecretStore {
         return fail('KEYCHAIN_TIMEOUT');
       }
     }
+  }
+
+  /** The read started ahead for `account`, once: a later `get`, or any change, reads afresh. */
+  #takeReadAhead(account: string): Promise<string | null> | undefined {
+    const key = readKey(this.service, account);
+    const early = readsAhead.get(key);
+    readsAhead.delete(key);
+    return early;
   }
 
   #backendOnce(): Promise<KeytarBackend> {

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { createKeychainStore, DEFAULT_KEYCHAIN_TIMEOUT_MS, type KeytarBackend } from '../../src/vault/keychain.store.js';
+import { createKeychainStore, DEFAULT_KEYCHAIN_TIMEOUT_MS, readAhead, type KeytarBackend } from '../../src/vault/keychain.store.js';
 import { DEFAULT_SECRET_SERVICE } from '../../src/vault/secret-store.js';
 import { testService } from '../support/keychain.js';
 import { expectOk, secretStoreContract } from './secret-store.contract.js';
@@ -248,3 +248,59 @@ process.stdout.write(JSON.stringify(results));
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+describe('a keychain read started ahead (readAhead)', () => {
+  /** A keychain in memory that counts its reads. */
+  function countingBackend(entries: Record<string, string>): KeytarBackend & { reads: number } {
+    const backend = {
+      reads: 0,
+      getPassword: async (_service: string, account: string) => ((backend.reads += 1), entries[account] ?? null),
+      setPassword: async (_service: string, account: string, password: string) => void (entries[account] = password),
+      deletePassword: async (_service: string, account: string) => delete entries[account],
+      findCredentials: async () => Object.entries(entries).map(([account, password]) => ({ account, password })),
+    };
+    return backend;
+  }
+
+  it('is taken up by the first get of its account, once; later gets read afresh', async () => {
+    const service = testService('read-ahead-once');
+    const backend = countingBackend({ 'state-key': 'K1' });
+    readAhead(service, ['state-key'], async () => backend);
+    expect(backend.reads).toBe(0); // started, not yet run: the backend loads first
+    await Promise.resolve();
+    const store = createKeychainStore({ service, loadBackend: async () => backend });
+    expect(await store.get('state-key')).toEqual({ ok: true, value: 'K1' });
+    expect(backend.reads).toBe(1);
+    expect(await store.get('state-key')).toEqual({ ok: true, value: 'K1' });
+    expect(backend.reads).toBe(2);
+  });
+
+  it('is dropped by a change of its account, so that a get never answers with an older secret', async () => {
+    const service = testService('read-ahead-stale');
+    const backend = countingBackend({ 'state-key': 'OLD' });
+    readAhead(service, ['state-key'], async () => backend);
+    const store = createKeychainStore({ service, loadBackend: async () => backend });
+    expectOk(await store.set('state-key', 'NEW'));
+    expect(await store.get('state-key')).toEqual({ ok: true, value: 'NEW' });
+  });
+
+  it('serves only its own service and account', async () => {
+    const service = testService('read-ahead-scope');
+    const backend = countingBackend({ 'state-key': 'K', other: 'O' });
+    readAhead(service, ['state-key'], async () => backend);
+    const elsewhere = createKeychainStore({ service: testService('read-ahead-elsewhere'), loadBackend: async () => countingBackend({}) });
+    expect(await elsewhere.get('state-key')).toEqual({ ok: true, value: null });
+    const store = createKeychainStore({ service, loadBackend: async () => backend });
+    expect(await store.get('other')).toEqual({ ok: true, value: 'O' });
+    expect(await store.get('state-key')).toEqual({ ok: true, value: 'K' });
+  });
+
+  it('that failed is the get’s failure (KEYCHAIN_UNAVAILABLE), within the get’s timeout when it hangs', async () => {
+    const failing = testService('read-ahead-failing');
+    readAhead(failing, ['state-key'], async () => fakeBackend(() => Promise.reject(new Error('locked'))));
+    expect(await createKeychainStore({ service: failing, loadBackend: async () => countingBackend({}) }).get('state-key')).toMatchObject({ ok: false, code: 'KEYCHAIN_UNAVAILABLE' });
+    const hanging = testService('read-ahead-hanging');
+    readAhead(hanging, ['state-key'], async () => fakeBackend(never));
+    expect(await createKeychainStore({ service: hanging, timeoutMs: 50, loadBackend: async () => countingBackend({}) }).get('state-key')).toMatchObject({ ok: false, code: 'KEYCHAIN_TIMEOUT' });
+  });
+});
