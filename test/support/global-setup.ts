@@ -14,7 +14,13 @@ import { purgeTestSecrets } from '../../scripts/test-secrets.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 
 export default function setup(): () => void {
-  const built = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.js'), '--if-stale'], { cwd: ROOT, stdio: 'inherit' });
+  const built = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.js'), '--if-stale'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    // vitest sets NODE_ENV=test, which would bundle React's development build into the UI the
+    // end-to-end tests load: the build is the one `npm run build` makes.
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (built.status !== 0) {
     throw new Error('The build failed (see above), so the tests that run dist/ would run an older build. Fix the build, then run the tests again.');
   }
