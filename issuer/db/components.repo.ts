@@ -12,6 +12,7 @@ import type { MachineScope, NewComponent } from './machines.repo.js';
 import { machineChildQuery, placedRows } from './machine-children.js';
 import { selectSlice, type Slice, type Window } from './paging.js';
 import { toMetadata, type Row } from './rows.js';
+import { prepared } from './statements.js';
 
 function toPlacedComponent(row: Row): PlacedComponent {
   return {
@@ -89,9 +90,10 @@ export class ComponentsRepo {
 
   /** Applies a partial update and bumps `updated`. */
   update(component: PlacedComponent, changes: ComponentChanges, now: number): PlacedComponent {
-    this.db
-      .prepare('UPDATE components SET updated_at = @now, name = COALESCE(@name, name), metadata = COALESCE(@metadata, metadata) WHERE id = @id')
-      .run({ id: component.id, now, name: changes.name ?? null, metadata: changes.metadata === undefined ? null : JSON.stringify(changes.metadata) });
+    prepared(
+      this.db,
+      'UPDATE components SET updated_at = @now, name = COALESCE(@name, name), metadata = COALESCE(@metadata, metadata) WHERE id = @id',
+    ).run({ id: component.id, now, name: changes.name ?? null, metadata: changes.metadata === undefined ? null : JSON.stringify(changes.metadata) });
     return this.findById(component.accountId, component.id) as PlacedComponent;
   }
 

@@ -4,6 +4,7 @@ import type { Entitlement, Metadata } from '../domain/types.js';
 import type { Db } from './database.js';
 import { selectSlice, type Slice, type Window } from './paging.js';
 import { toMetadata, type Row } from './rows.js';
+import { prepared } from './statements.js';
 
 function toEntitlement(row: Row): Entitlement {
   return {
@@ -28,6 +29,7 @@ export class EntitlementsRepo {
   private readonly insert;
   private readonly attachPolicy;
   private readonly attachLicense;
+  private readonly ofLicense;
 
   constructor(private readonly db: Db) {
     this.byId = db.prepare('SELECT * FROM entitlements WHERE account_id = ? AND id = ?');
@@ -42,6 +44,7 @@ export class EntitlementsRepo {
     this.attachLicense = db.prepare(
       'INSERT OR IGNORE INTO license_entitlements (license_id, entitlement_id, account_id, created_at) VALUES (?, ?, ?, ?)',
     );
+    this.ofLicense = db.prepare(`SELECT t.* FROM entitlements t WHERE t.account_id = @account AND ${OF_LICENSE} ORDER BY t.created_at, t.rowid`);
   }
 
   create(accountId: string, input: { name: string; code: string; metadata?: Metadata }, now: number): Entitlement {
@@ -75,9 +78,14 @@ export class EntitlementsRepo {
     );
   }
 
+  /** Every entitlement the license has (its policy's and its own), oldest first, without paging or a count (what a certificate includes). */
+  allForLicense(accountId: string, licenseId: string): Entitlement[] {
+    return (this.ofLicense.all({ account: accountId, license: licenseId }) as Row[]).map(toEntitlement);
+  }
+
   /** The codes a license is entitled to, sorted (for validation scopes and license files). */
   codesForLicense(licenseId: string): string[] {
-    const rows = this.db.prepare(`SELECT t.code FROM entitlements t WHERE ${OF_LICENSE} ORDER BY t.code`).all({ license: licenseId }) as Row[];
+    const rows = prepared(this.db, `SELECT t.code FROM entitlements t WHERE ${OF_LICENSE} ORDER BY t.code`).all({ license: licenseId }) as Row[];
     return rows.map((row) => String(row.code));
   }
 
@@ -93,27 +101,26 @@ export class EntitlementsRepo {
 
   /** Whether the policy grants the entitlement (so every license of the policy has it). */
   grantedByPolicy(policyId: string, entitlementId: string): boolean {
-    return this.db.prepare('SELECT 1 FROM policy_entitlements WHERE policy_id = ? AND entitlement_id = ?').get(policyId, entitlementId) !== undefined;
+    return prepared(this.db, 'SELECT 1 FROM policy_entitlements WHERE policy_id = ? AND entitlement_id = ?').get(policyId, entitlementId) !== undefined;
   }
 
   /** When the entitlement was attached to the license itself; null when it is not (policy grants do not count). */
   licenseAttachedAt(licenseId: string, entitlementId: string): number | null {
-    const row = this.db
-      .prepare('SELECT created_at FROM license_entitlements WHERE license_id = ? AND entitlement_id = ?')
-      .get(licenseId, entitlementId) as Row | undefined;
+    const row = prepared(this.db, 'SELECT created_at FROM license_entitlements WHERE license_id = ? AND entitlement_id = ?').get(licenseId, entitlementId) as Row | undefined;
     return row ? Number(row.created_at) : null;
   }
 
   /** Removes the license's own attachment (policy grants are untouched). */
   detachFromLicense(licenseId: string, entitlementId: string): void {
-    this.db.prepare('DELETE FROM license_entitlements WHERE license_id = ? AND entitlement_id = ?').run(licenseId, entitlementId);
+    prepared(this.db, 'DELETE FROM license_entitlements WHERE license_id = ? AND entitlement_id = ?').run(licenseId, entitlementId);
   }
 
   /** One entitlement the license has (its policy's or its own); null otherwise. */
   findForLicense(accountId: string, licenseId: string, id: string): Entitlement | null {
-    const row = this.db
-      .prepare(`SELECT t.* FROM entitlements t WHERE t.account_id = @account AND t.id = @id AND ${OF_LICENSE}`)
-      .get({ account: accountId, id, license: licenseId }) as Row | undefined;
+    const row = prepared(
+      this.db,
+      `SELECT t.* FROM entitlements t WHERE t.account_id = @account AND t.id = @id AND ${OF_LICENSE}`,
+    ).get({ account: accountId, id, license: licenseId }) as Row | undefined;
     return row ? toEntitlement(row) : null;
   }
 }

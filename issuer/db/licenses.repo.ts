@@ -5,6 +5,7 @@ import type { Db } from './database.js';
 import { licenseQuery, type LicenseFilter } from './license-filters.js';
 import { selectSlice, type Slice, type Window } from './paging.js';
 import { assignments, fromBool, toBool, toMetadata, toNullableBool, toNullableNumber, toNullableString, type Row } from './rows.js';
+import { prepared } from './statements.js';
 
 /** Override attribute → column. */
 const OVERRIDE_COLUMNS: Readonly<Record<keyof LicenseOverrides, string>> = {
@@ -150,9 +151,10 @@ export class LicensesRepo {
 
   /** The oldest license of a policy (the seed reuses it). */
   firstForPolicy(accountId: string, policyId: string): License | null {
-    const row = this.db
-      .prepare('SELECT * FROM licenses WHERE account_id = ? AND policy_id = ? ORDER BY created_at, rowid LIMIT 1')
-      .get(accountId, policyId) as Row | undefined;
+    const row = prepared(
+      this.db,
+      'SELECT * FROM licenses WHERE account_id = ? AND policy_id = ? ORDER BY created_at, rowid LIMIT 1',
+    ).get(accountId, policyId) as Row | undefined;
     return row ? toLicense(row) : null;
   }
 
@@ -175,7 +177,7 @@ export class LicensesRepo {
       columns.push('updated_at');
       row.updated_at = now;
     }
-    if (columns.length > 0) this.db.prepare(`UPDATE licenses SET ${assignments(columns)} WHERE id = @id`).run(row);
+    if (columns.length > 0) prepared(this.db, `UPDATE licenses SET ${assignments(columns)} WHERE id = @id`).run(row);
     return this.findById(license.accountId, license.id) as License;
   }
 
@@ -201,7 +203,7 @@ export class LicensesRepo {
 
   /** When `userId` was attached to the license (not as its owner); null when it is not attached. */
   userAttachedAt(licenseId: string, userId: string): number | null {
-    const row = this.db.prepare('SELECT created_at FROM license_users WHERE license_id = ? AND user_id = ?').get(licenseId, userId) as Row | undefined;
+    const row = prepared(this.db, 'SELECT created_at FROM license_users WHERE license_id = ? AND user_id = ?').get(licenseId, userId) as Row | undefined;
     return row ? Number(row.created_at) : null;
   }
 
@@ -210,8 +212,8 @@ export class LicensesRepo {
    * their owner, as Keygen's `LicenseUser#nullify_machines_for_user` does.
    */
   detachUser(license: License, userId: string): void {
-    this.db.prepare('DELETE FROM license_users WHERE license_id = ? AND user_id = ?').run(license.id, userId);
-    this.db.prepare('UPDATE machines SET owner_id = NULL WHERE license_id = ? AND owner_id = ?').run(license.id, userId);
+    prepared(this.db, 'DELETE FROM license_users WHERE license_id = ? AND user_id = ?').run(license.id, userId);
+    prepared(this.db, 'UPDATE machines SET owner_id = NULL WHERE license_id = ? AND owner_id = ?').run(license.id, userId);
   }
 
   /**
@@ -219,14 +221,15 @@ export class LicensesRepo {
    * copies of both ids, so they move with it; `expiry` is the one the transfer strategy chose.
    */
   transferPolicy(license: License, target: { policyId: string; productId: string; expiry: number | null }, now: number): License {
-    this.db
-      .prepare('UPDATE machines SET policy_id = @policy, product_id = @product WHERE license_id = @license')
-      .run({ policy: target.policyId, product: target.productId, license: license.id });
+    prepared(
+      this.db,
+      'UPDATE machines SET policy_id = @policy, product_id = @product WHERE license_id = @license',
+    ).run({ policy: target.policyId, product: target.productId, license: license.id });
     return this.update(license, { policyId: target.policyId, productId: target.productId, expiry: target.expiry }, now);
   }
 
   /** Number of licenses in a group (for the group's `maxLicenses`). */
   countInGroup(groupId: string): number {
-    return Number((this.db.prepare('SELECT COUNT(*) AS n FROM licenses WHERE group_id = ?').get(groupId) as { n: number }).n);
+    return Number((prepared(this.db, 'SELECT COUNT(*) AS n FROM licenses WHERE group_id = ?').get(groupId) as { n: number }).n);
   }
 }

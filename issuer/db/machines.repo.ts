@@ -10,6 +10,7 @@ import type { Component, Machine, Metadata } from '../domain/types.js';
 import type { Db } from './database.js';
 import { selectSlice, whereBuilder, type Filtered, type Slice, type Window } from './paging.js';
 import { assignments, toMetadata, toNullableNumber, toNullableString, type Row } from './rows.js';
+import { prepared } from './statements.js';
 
 function toMachine(row: Row): Machine {
   return {
@@ -275,7 +276,7 @@ export class MachinesRepo {
   fingerprintTaken(accountId: string, fingerprint: string, scope: UniquenessScope): boolean {
     const { clause, value } = scopeClause(scope);
     const sql = `SELECT 1 FROM machines m JOIN licenses l ON l.id = m.license_id WHERE m.account_id = ? AND m.fingerprint = ?${clause} LIMIT 1`;
-    return this.db.prepare(sql).get(...[accountId, fingerprint, ...value]) !== undefined;
+    return prepared(this.db, sql).get(...[accountId, fingerprint, ...value]) !== undefined;
   }
 
   /** Whether a component in `scope` already has this fingerprint (Keygen's component uniqueness strategies). */
@@ -283,7 +284,7 @@ export class MachinesRepo {
     const { clause, value } = scopeClause(scope);
     const sql = `SELECT 1 FROM components c JOIN machines m ON m.id = c.machine_id JOIN licenses l ON l.id = m.license_id
                  WHERE c.account_id = ? AND c.fingerprint = ?${clause} LIMIT 1`;
-    return this.db.prepare(sql).get(...[accountId, fingerprint, ...value]) !== undefined;
+    return prepared(this.db, sql).get(...[accountId, fingerprint, ...value]) !== undefined;
   }
 
   /** Applies a partial update; bumps `updated` (as Keygen's `update!` does for pings and resets too). */
@@ -296,7 +297,7 @@ export class MachinesRepo {
       columns.push(column);
       row[column] = field === 'metadata' ? JSON.stringify(value ?? {}) : value;
     }
-    this.db.prepare(`UPDATE machines SET ${assignments(columns)} WHERE id = @id`).run(row);
+    prepared(this.db, `UPDATE machines SET ${assignments(columns)} WHERE id = @id`).run(row);
     return toMachine(this.byIdOnly.get(machine.id) as Row);
   }
 
@@ -338,7 +339,7 @@ export class MachinesRepo {
            WHERE m.account_id = @value AND ${conditions}
            ORDER BY m.created_at, m.rowid`;
     const value = 'licenseId' in scope ? scope.licenseId : scope.accountId;
-    return (this.db.prepare(sql).all({ value, now, grace: graceMs }) as Row[]).map(toMachine);
+    return (prepared(this.db, sql).all({ value, now, grace: graceMs }) as Row[]).map(toMachine);
   }
 
   /** Newest first, filtered (see `machine-filter.ts`). */

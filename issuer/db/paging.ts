@@ -1,6 +1,7 @@
 /** Shared list query: newest first (Keygen's default order), with limit/offset and a total count. */
 import type { Db } from './database.js';
 import type { Row } from './rows.js';
+import { prepared } from './statements.js';
 
 /** Which slice of a list to return. */
 export interface Window {
@@ -27,10 +28,8 @@ export interface Filtered {
  */
 export function selectSlice<T>(db: Db, query: Filtered, window: Window, map: (row: Row) => T): Slice<T> {
   const params = { ...query.params, __limit: window.limit, __offset: window.offset };
-  const rows = db
-    .prepare(`SELECT t.* ${query.from} ORDER BY t.created_at DESC, t.rowid DESC LIMIT @__limit OFFSET @__offset`)
-    .all(params) as Row[];
-  const counted = db.prepare(`SELECT COUNT(*) AS n ${query.from}`).get(query.params) as { n: number };
+  const rows = prepared(db, `SELECT t.* ${query.from} ORDER BY t.created_at DESC, t.rowid DESC LIMIT @__limit OFFSET @__offset`).all(params) as Row[];
+  const counted = prepared(db, `SELECT COUNT(*) AS n ${query.from}`).get(query.params) as { n: number };
   return { items: rows.map(map), total: Number(counted.n) };
 }
 

@@ -5,6 +5,7 @@ import type { Db } from './database.js';
 import { selectSlice, type Slice, type Window } from './paging.js';
 import { POLICY_FIELDS, type PolicyField } from '../domain/policy-fields.js';
 import { assignments, fromBool, toBool, toMetadata, type Row } from './rows.js';
+import { prepared } from './statements.js';
 
 function readField(field: PolicyField, value: unknown): PolicyAttributes[string] {
   switch (field.kind) {
@@ -74,7 +75,7 @@ export class PoliciesRepo {
     const row: Record<string, unknown> = { id: policy.id, updated_at: now };
     for (const field of fields) row[field.column] = writeField(field, changes[field.attr]);
     const columns = [...fields.map((field) => field.column), 'updated_at'];
-    this.db.prepare(`UPDATE policies SET ${assignments(columns)} WHERE id = @id`).run(row);
+    prepared(this.db, `UPDATE policies SET ${assignments(columns)} WHERE id = @id`).run(row);
     return this.findById(policy.accountId, policy.id) as Policy;
   }
 

@@ -10,6 +10,7 @@ import type { CullScope, MachineScope } from './machines.repo.js';
 import { machineChildQuery, placedRows } from './machine-children.js';
 import { selectSlice, type Slice, type Window } from './paging.js';
 import { toMetadata, toNullableNumber, toNullableString, type Row } from './rows.js';
+import { prepared } from './statements.js';
 
 function toProcess(row: Row): MachineProcess {
   return {
@@ -116,12 +117,11 @@ export class ProcessesRepo {
   /** Applies a partial update and bumps `updated` (a ping too, as Keygen's `update!` does). */
   update(process: MachineProcess, changes: ProcessChanges, now: number): MachineProcess {
     const metadata = changes.metadata === undefined ? null : JSON.stringify(changes.metadata);
-    this.db
-      .prepare(
-        `UPDATE processes SET updated_at = @now, metadata = COALESCE(@metadata, metadata),
-           last_heartbeat_at = COALESCE(@last_heartbeat_at, last_heartbeat_at) WHERE id = @id`,
-      )
-      .run({ id: process.id, now, metadata, last_heartbeat_at: changes.lastHeartbeatAt ?? null });
+    prepared(
+      this.db,
+      `UPDATE processes SET updated_at = @now, metadata = COALESCE(@metadata, metadata),
+         last_heartbeat_at = COALESCE(@last_heartbeat_at, last_heartbeat_at) WHERE id = @id`,
+    ).run({ id: process.id, now, metadata, last_heartbeat_at: changes.lastHeartbeatAt ?? null });
     return this.findById(process.accountId, process.id) as MachineProcess;
   }
 
@@ -137,7 +137,7 @@ export class ProcessesRepo {
     const [column, value] = 'licenseId' in scope ? ['t.license_id', scope.licenseId] : ['t.account_id', scope.accountId];
     const sql = `SELECT t.* FROM ${placedRows('processes')} JOIN policies p ON p.id = t.policy_id
                  WHERE ${column} = ? AND p.heartbeat_cull_strategy = 'DEACTIVATE_DEAD' ORDER BY t.created_at, t.rowid`;
-    return (this.db.prepare(sql).all(value) as Row[]).map(toProcess);
+    return (prepared(this.db, sql).all(value) as Row[]).map(toProcess);
   }
 
   /** Newest first, filtered (see `machine-child-filter.ts`). */

@@ -4,6 +4,7 @@ import type { Metadata, User } from '../domain/types.js';
 import type { Db } from './database.js';
 import { selectSlice, type Slice, type Window } from './paging.js';
 import { toMetadata, toNullableNumber, toNullableString, type Row } from './rows.js';
+import { prepared } from './statements.js';
 
 function toUser(row: Row): User {
   return {
@@ -118,9 +119,10 @@ export class UsersRepo {
 
   /** One of a license's users (owner or attached), by id or email; null otherwise. */
   findForLicense(accountId: string, licenseId: string, idOrEmail: string): User | null {
-    const row = this.db
-      .prepare(`SELECT t.* FROM users t WHERE t.account_id = @account AND (t.id = @id OR t.email = @email) AND ${OF_LICENSE} LIMIT 1`)
-      .get({ account: accountId, license: licenseId, id: idOrEmail.toLowerCase(), email: idOrEmail.toLowerCase() }) as Row | undefined;
+    const row = prepared(
+      this.db,
+      `SELECT t.* FROM users t WHERE t.account_id = @account AND (t.id = @id OR t.email = @email) AND ${OF_LICENSE} LIMIT 1`,
+    ).get({ account: accountId, license: licenseId, id: idOrEmail.toLowerCase(), email: idOrEmail.toLowerCase() }) as Row | undefined;
     return row ? toUser(row) : null;
   }
 
@@ -131,12 +133,11 @@ export class UsersRepo {
 
   /** Whether the user owns or is attached to any license of the product. */
   belongsToProduct(userId: string, productId: string): boolean {
-    const row = this.db
-      .prepare(
-        `SELECT 1 FROM licenses WHERE product_id = ? AND owner_id = ?
-         UNION SELECT 1 FROM license_users lu JOIN licenses l ON l.id = lu.license_id WHERE l.product_id = ? AND lu.user_id = ? LIMIT 1`,
-      )
-      .get(productId, userId, productId, userId);
+    const row = prepared(
+      this.db,
+      `SELECT 1 FROM licenses WHERE product_id = ? AND owner_id = ?
+       UNION SELECT 1 FROM license_users lu JOIN licenses l ON l.id = lu.license_id WHERE l.product_id = ? AND lu.user_id = ? LIMIT 1`,
+    ).get(productId, userId, productId, userId);
     return row !== undefined;
   }
 }

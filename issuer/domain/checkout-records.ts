@@ -5,12 +5,9 @@
 import type { Store } from '../db/store.js';
 import type { Component, Entitlement, License, Machine, User } from './types.js';
 
-/** SQLite reads a negative LIMIT as "no limit". */
-const EVERYTHING = { limit: -1, offset: 0 } as const;
-
 /** Every entitlement the license has, through its policy or attached to it directly. */
 export function entitlementsOf(store: Store, license: License): Entitlement[] {
-  return store.entitlements.list(license.accountId, EVERYTHING, { licenseId: license.id }).items.reverse();
+  return store.entitlements.allForLicense(license.accountId, license.id);
 }
 
 /** The users attached to the license (its licensees; the owner is a separate relationship). */

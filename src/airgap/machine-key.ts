@@ -126,7 +126,9 @@ export function registeredKey(metadata: unknown): string | null {
 export function verifyMachineSignature(publicKey: string, message: Uint8Array, signature: Uint8Array): boolean {
   if (!/^[0-9a-f]{64}$/.test(publicKey) || signature.length !== 64) return false;
   try {
-    const key = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, Buffer.from(publicKey, 'hex')]), format: 'der', type: 'spki' });
+    // The same raw key as a JWK: OpenSSL imports it directly, where a DER SPKI goes through its
+    // decoder search at about ten times the cost (a stick of 500 requests reads 500 keys).
+    const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKey, 'hex').toString('base64url') }, format: 'jwk' });
     return verify(null, message, key, signature);
   } catch {
     return false;

@@ -60,6 +60,19 @@ interface Pending {
 }
 
 /**
+ * Fewer files than this are read and checked in the calling thread: a worker takes about 100 ms
+ * to start and load the checks, while a request or receipt takes about 0.2 ms to read and check.
+ * Measured on two cores: 500 requests took 115 ms in the calling thread against 205 ms on two
+ * workers, 2,000 took 387 ms against 423–464 ms; more cores move the break-even lower.
+ */
+export const MIN_FILES_FOR_WORKERS = 1000;
+
+/** A pool for a run over `files` files: workers only when there are enough files to pay for their start. */
+export function filePoolFor(files: number): FilePool {
+  return createFilePool(files < MIN_FILES_FOR_WORKERS ? { threads: 1 } : {});
+}
+
+/**
  * A pool of `threads` workers (default: one per core), each loading the `preload` tasks' code
  * as it starts. With one thread, or without the compiled worker, the tasks run in the calling
  * thread. Workers are unref'd: a pool left open never keeps a process alive.

@@ -4,7 +4,7 @@ import type { FulfilAccess, FulfilResult } from '../contract/airgap.types.js';
 import { messageFor } from '../contract/messages.js';
 import { fulfillerFor } from '../airgap/airgap.service.js';
 import { DEFAULT_CONCURRENCY, fulfilBatch, fulfilInputs } from '../airgap/fulfil-batch.js';
-import { createFilePool } from '../airgap/worker-pool.js';
+import { filePoolFor } from '../airgap/worker-pool.js';
 import { fail } from '../contract/messages.js';
 import {
   COMMON_OPTIONS,
@@ -158,7 +158,7 @@ export async function fulfilCommand(argv: readonly string[], io: Io, context: Cl
       return EXIT.refused;
     }
     const bar = progressBar(shown, shown.isTty && !values.json);
-    const pool = createFilePool(inputs.length < 32 ? { threads: 1 } : {});
+    const pool = filePoolFor(inputs.length);
     let results: FulfilResult[];
     try {
       bar.draw(0, inputs.length);

@@ -8,7 +8,7 @@ import type { ImportResult } from '../contract/airgap.types.js';
 import { messageFor } from '../contract/messages.js';
 import { importFiles, isImportName, type ImportInput } from '../airgap/import-files.js';
 import { listFiles } from '../airgap/list-files.js';
-import { createFilePool } from '../airgap/worker-pool.js';
+import { filePoolFor } from '../airgap/worker-pool.js';
 import { createMachineService } from '../machine/machine.service.js';
 import { readSecret, redacting, warnSecretOnCommandLine, withLicensing, type CliContext } from './licensing-context.js';
 import { EXIT, printJson, type Io } from './output.js';
@@ -55,7 +55,7 @@ export async function importMany(
     return EXIT.refused;
   }
   return withLicensing(context, shown, values, async (runtime) => {
-    const pool = createFilePool(inputs.length < 32 ? { threads: 1 } : {});
+    const pool = filePoolFor(inputs.length);
     let results: ImportResult[];
     try {
       results = await importFiles(

@@ -100,15 +100,18 @@ function loadSecure(): Promise<Secure> {
 async function send(request: TransportRequest, env: Environment, ca: { readonly ca?: string[] }, agent: HttpAgent | false = false): Promise<TransportResult> {
   const { httpsRequest, tlsConnect } = request.url.protocol === 'https:' ? await loadSecure() : NO_TLS;
   return new Promise<TransportResult>((resolve) => {
-    const abort = new AbortController();
+    /** Requests of this exchange (the CONNECT and the request itself), destroyed when it fails. */
+    const outgoing: ClientRequest[] = [];
     const sockets: Socket[] = [];
     let settled = false;
     const finish = (result: TransportResult): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      // A finished exchange has nothing left to cancel; a failed one may still be connecting.
-      if (!result.ok) abort.abort();
+      // A finished exchange has nothing left to cancel; a failed one may still be connecting or
+      // sending. Destroyed directly, as an AbortSignal would: node:http pays about 75 us per
+      // request for wiring a signal in, a fifth of a whole keep-alive exchange on loopback.
+      if (!result.ok) for (const made of outgoing) made.destroy();
       for (const socket of sockets) socket.destroy();
       resolve(result);
     };
@@ -135,14 +138,15 @@ async function send(request: TransportRequest, env: Environment, ca: { readonly 
     const hostname = bareHost(url.hostname);
     const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
     const target = url.pathname + url.search;
-    const common = { method: request.method, signal: abort.signal, headers: { ...request.headers } };
+    const common = { method: request.method, headers: { ...request.headers } };
 
-    const attach = (outgoing: ClientRequest, handshake: boolean): void => {
-      // `on`, not `once`: a late second error (after an abort) must not become an uncaught exception.
-      outgoing.on('error', connectionFailed);
-      if (handshake) outgoing.once('socket', watchHandshake);
-      outgoing.once('response', (response) => readResponse(response, request.maxResponseBytes, finish));
-      outgoing.end(request.body ?? undefined);
+    const attach = (made: ClientRequest, handshake: boolean): void => {
+      outgoing.push(made);
+      // `on`, not `once`: a late second error (after it was destroyed) must not become an uncaught exception.
+      made.on('error', connectionFailed);
+      if (handshake) made.once('socket', watchHandshake);
+      made.once('response', (response) => readResponse(response, request.maxResponseBytes, finish));
+      made.end(request.body ?? undefined);
     };
 
     if (route.kind === 'invalid' || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
@@ -174,8 +178,8 @@ async function send(request: TransportRequest, env: Environment, ca: { readonly 
       path: authority,
       headers: { Host: authority, ...proxyHeaders },
       agent: false,
-      signal: abort.signal,
     });
+    outgoing.push(tunnel);
     tunnel.on('error', failed('unreachable'));
     tunnel.once('connect', (response, socket, head) => {
       sockets.push(socket);
