@@ -15,38 +15,23 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { chromium } from 'playwright-core';
 import { round } from './measure.js';
+import { admin, startIssuer as serveIssuer, startJson, TESSERA } from './processes.js';
 
-const ROOT = new URL('..', import.meta.url).pathname;
 const JSON_API = 'application/vnd.api+json';
 const SEATS = 10_000;
 const BULK = 1_000;
 const BULK_LIMIT = { count: 200, seconds: 10 };
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
 
-/** Starts a Node script that prints one JSON line when ready; resolves with it and a stop function. */
-async function startJson(args, env = {}) {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout });
-  const [line] = await Promise.race([
-    once(lines, 'line'),
-    once(child, 'exit').then(([code]) => {
-      throw new Error(`${args[1]} exited with ${code}`);
-    }),
-  ]);
-  lines.close();
-  return { ...JSON.parse(line), stop: async () => (child.exitCode === null ? (child.kill('SIGTERM'), once(child, 'exit')) : undefined) };
-}
-
-const startIssuer = (args) => startJson([join(ROOT, 'bin', 'tessera-issuer.js'), 'serve', '--seed', 'demo', ...args]);
+const startIssuer = (args) => serveIssuer(['--seed', 'demo', ...args]);
 
 /** Runs `tessera` to completion with `stdin`; resolves with its exit code, output and wall time. */
 async function tessera(args, env, stdin = '') {
   const begun = performance.now();
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'tessera.js'), ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [TESSERA, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -54,17 +39,6 @@ async function tessera(args, env, stdin = '') {
   child.stdin.end(stdin);
   const [code] = await once(child, 'close');
   return { code, stdout, stderr, ms: performance.now() - begun };
-}
-
-async function admin(issuer, method, path, body, expected) {
-  const response = await fetch(`${issuer.url}/v1/accounts/${issuer.account}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${issuer.adminToken}`, 'Content-Type': JSON_API, Accept: JSON_API },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (response.status !== expected) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text);
 }
 
 /** A license of the demo product under an unlimited floating policy. */
@@ -182,7 +156,7 @@ async function consoleFirstRows() {
   try {
     const license = await bigLicense(issuer, 'console ten thousand');
     await activate(issuer, license, SEATS, 'console');
-    agent = await startJson([join(ROOT, 'bin', 'tessera.js'), 'serve', '--ui', '--port', '0', '--json', '--config', config], { TESSERA_HOME: home });
+    agent = await startJson([TESSERA, 'serve', '--ui', '--port', '0', '--json', '--config', config], { TESSERA_HOME: home });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     // The page notes, on its own clock, the click that opens the seats, the first seat row

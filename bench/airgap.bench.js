@@ -7,66 +7,11 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { round } from './measure.js';
+import { admin, provisionFloating, startIssuer, TESSERA } from './processes.js';
 
-const ISSUER = new URL('../bin/tessera-issuer.js', import.meta.url).pathname;
-const TESSERA = new URL('../bin/tessera.js', import.meta.url).pathname;
 const DIST = new URL('../dist/src/', import.meta.url);
-const JSON_API = 'application/vnd.api+json';
 const REQUESTS = 500;
-
-async function startIssuer() {
-  const child = spawn(process.execPath, [ISSUER, 'serve', '--db', ':memory:'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout });
-  const [line] = await Promise.race([
-    once(lines, 'line'),
-    once(child, 'exit').then(([code]) => {
-      throw new Error(`tessera-issuer exited with ${code} before listening`);
-    }),
-  ]);
-  lines.close();
-  const started = JSON.parse(line);
-  return {
-    ...started,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
-  };
-}
-
-async function admin(issuer, method, path, body, expected) {
-  const response = await fetch(`${issuer.url}/v1/accounts/${issuer.account}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${issuer.adminToken}`, 'Content-Type': JSON_API, Accept: JSON_API },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (response.status !== expected) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text);
-}
-
-/** A product, an unlimited floating policy and one license, as issuer.bench.js provisions them. */
-async function provision(issuer) {
-  const product = await admin(issuer, 'POST', '/products', { data: { type: 'products', attributes: { name: 'Bench' } } }, 201);
-  const policy = await admin(
-    issuer,
-    'POST',
-    '/policies',
-    {
-      data: {
-        type: 'policies',
-        attributes: { name: 'Bench floating', floating: true, maxMachines: null, authenticationStrategy: 'MIXED' },
-        relationships: { product: { data: { type: 'products', id: product.data.id } } },
-      },
-    },
-    201,
-  );
-  const license = await admin(issuer, 'POST', '/licenses', { data: { type: 'licenses', relationships: { policy: { data: { type: 'policies', id: policy.data.id } } } } }, 201);
-  return { productId: product.data.id, license: license.data };
-}
 
 /**
  * The issuer's own machine-activation throughput, measured by issuer.bench.js's own bench (POST
@@ -98,7 +43,7 @@ async function fulfilFolderBench() {
   const issuer = await startIssuer();
   const home = mkdtempSync(join(tmpdir(), 'tessera-bench-airgap-'));
   try {
-    const { license } = await provision(issuer);
+    const { license } = await provisionFloating(issuer);
     const config = join(home, 'vendor.json');
     writeFileSync(config, JSON.stringify(issuer.config));
     const folder = join(home, 'stick');

@@ -3,86 +3,13 @@
 // throughput on a license that already has 10,000 machines as a fraction of the throughput on
 // one that has none (target ≥ 0.85). The issuer runs as the product runs it (`tessera-issuer
 // serve` in its own process, in-memory database); autocannon loads it from this process.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { round } from './measure.js';
+import { anotherLicense, provisionFloating, startIssuer } from './processes.js';
 
-const BIN = new URL('../bin/tessera-issuer.js', import.meta.url);
 const CONNECTIONS = 50;
 const DURATION_S = 10;
 const JSON_API = 'application/vnd.api+json';
-
-/** Starts `tessera-issuer serve` and resolves with its start line and a stop function. */
-async function startIssuer() {
-  const child = spawn(process.execPath, [BIN.pathname, 'serve', '--db', ':memory:'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout });
-  const [line] = await Promise.race([
-    once(lines, 'line'),
-    once(child, 'exit').then(([code]) => {
-      throw new Error(`tessera-issuer exited with ${code} before listening`);
-    }),
-  ]);
-  lines.close();
-  const started = JSON.parse(line);
-  const stop = async () => {
-    if (child.exitCode !== null) return;
-    child.kill('SIGTERM');
-    await once(child, 'exit');
-  };
-  return { ...started, stop };
-}
-
-/** An admin request to the issuer; throws unless the status is the expected one. */
-async function admin(issuer, method, path, body, expected) {
-  const response = await fetch(`${issuer.url}/v1/accounts/${issuer.account}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${issuer.adminToken}`, 'Content-Type': JSON_API, Accept: JSON_API },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (response.status !== expected) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text);
-}
-
-/** Another license of the same unlimited policy. */
-async function anotherLicense(issuer, policyId) {
-  const license = await admin(
-    issuer,
-    'POST',
-    '/licenses',
-    { data: { type: 'licenses', relationships: { policy: { data: { type: 'policies', id: policyId } } } } },
-    201,
-  );
-  return license.data;
-}
-
-/** A product, an unlimited floating policy and one license for the load. */
-async function provision(issuer) {
-  const product = await admin(issuer, 'POST', '/products', { data: { type: 'products', attributes: { name: 'Bench' } } }, 201);
-  const policy = await admin(
-    issuer,
-    'POST',
-    '/policies',
-    {
-      data: {
-        type: 'policies',
-        attributes: { name: 'Bench floating', floating: true, maxMachines: null, authenticationStrategy: 'MIXED' },
-        relationships: { product: { data: { type: 'products', id: product.data.id } } },
-      },
-    },
-    201,
-  );
-  const license = await admin(
-    issuer,
-    'POST',
-    '/licenses',
-    { data: { type: 'licenses', relationships: { policy: { data: { type: 'policies', id: policy.data.id } } } } },
-    201,
-  );
-  return { productId: product.data.id, policyId: policy.data.id, license: license.data };
-}
 
 /** Runs autocannon and turns its result into bench records; any non-2xx or error fails the bench. */
 async function load(name, options) {
@@ -98,7 +25,7 @@ async function load(name, options) {
 async function validateKeyBench() {
   const issuer = await startIssuer();
   try {
-    const { productId, license } = await provision(issuer);
+    const { productId, license } = await provisionFloating(issuer);
     const url = `${issuer.url}/v1/accounts/${issuer.account}/licenses/actions/validate-key`;
     const body = JSON.stringify({ meta: { key: license.attributes.key, scope: { product: productId }, nonce: 1 } });
     const headers = { 'Content-Type': JSON_API, Accept: JSON_API };
@@ -132,7 +59,7 @@ function activationLoad(issuer, license, tag) {
 async function activationBench() {
   const issuer = await startIssuer();
   try {
-    const { policyId, license } = await provision(issuer);
+    const { policyId, license } = await provisionFloating(issuer);
     const records = await load('issuer.machine-activation', activationLoad(issuer, license, 'throughput'));
     return [...records, await flatness(issuer, policyId)];
   } finally {

@@ -9,21 +9,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { round } from './measure.js';
+import { startIssuer as serveIssuer, TESSERA } from './processes.js';
 
-const ROOT = new URL('..', import.meta.url).pathname;
-const ISSUER = join(ROOT, 'bin', 'tessera-issuer.js');
-const TESSERA = join(ROOT, 'bin', 'tessera.js');
 const RUNS = 15;
 
-async function startIssuer() {
-  const child = spawn(process.execPath, [ISSUER, 'serve', '--db', ':memory:', '--seed', 'demo'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout });
-  const [line] = await once(lines, 'line');
-  lines.close();
-  return { ...JSON.parse(line), stop: async () => (child.exitCode === null ? (child.kill('SIGTERM'), once(child, 'exit')) : undefined) };
-}
+const startIssuer = () => serveIssuer(['--db', ':memory:', '--seed', 'demo']);
 
 /** Forwards every request unchanged to `target` and counts them. */
 async function countingProxy(target) {

@@ -12,12 +12,11 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { round } from './measure.js';
+import { ROOT, startJson, TESSERA } from './processes.js';
 
-const ROOT = new URL('..', import.meta.url).pathname;
 const RENDERER = join(ROOT, 'dist', 'renderer');
 const RUNS = 15;
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
@@ -38,23 +37,9 @@ function initialJsGzip() {
   return { bench: 'renderer.initial-js-gzip', value: round(bytes / 1024, 3), unit: 'KB', scripts: scripts.length, target: 150 };
 }
 
-/** Starts a Node script and resolves with its parsed first stdout line, and a stop function. */
-async function startJson(args, env) {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout });
-  const [line] = await Promise.race([
-    once(lines, 'line'),
-    once(child, 'exit').then(([code]) => {
-      throw new Error(`${args[1]} exited with ${code}`);
-    }),
-  ]);
-  lines.close();
-  return { ...JSON.parse(line), stop: async () => (child.exitCode === null ? (child.kill('SIGTERM'), once(child, 'exit')) : undefined) };
-}
-
 /** Runs `tessera` to completion. */
 async function tessera(args, env) {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'tessera.js'), ...args], { env: { ...process.env, ...env }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [TESSERA, ...args], { env: { ...process.env, ...env }, stdio: 'ignore' });
   const [code] = await once(child, 'exit');
   if (code !== 0) throw new Error(`tessera ${args[0]} exited with ${code}`);
 }
@@ -72,7 +57,7 @@ async function timeToStatus() {
     writeFileSync(configFile, JSON.stringify(issuer.config));
     const key = issuer.licenses.find((license) => license.policy === 'Node-locked').key;
     await tessera(['activate', '--config', configFile, '--json'], { ...env, TESSERA_LICENSE_KEY: key });
-    agent = await startJson([join(ROOT, 'bin', 'tessera.js'), 'serve', '--ui', '--port', '0', '--json', '--config', configFile], env);
+    agent = await startJson([TESSERA, 'serve', '--ui', '--port', '0', '--json', '--config', configFile], env);
 
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
     const context = await browser.newContext();

@@ -9,7 +9,7 @@ import type { MachineChildFilter } from '../domain/machine-child-filter.js';
 import type { Machine, Metadata, PlacedComponent } from '../domain/types.js';
 import type { Db } from './database.js';
 import type { MachineScope, NewComponent } from './machines.repo.js';
-import { machineChildQuery, placedRows } from './machine-children.js';
+import { findChildInScope, machineChildQuery, placedRows } from './machine-children.js';
 import { selectSlice, type Slice, type Window } from './paging.js';
 import { toMetadata, type Row } from './rows.js';
 import { prepared } from './statements.js';
@@ -35,8 +35,6 @@ export interface ComponentChanges {
   readonly name?: string;
   readonly metadata?: Metadata;
 }
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Repository of components. */
 export class ComponentsRepo {
@@ -77,10 +75,7 @@ export class ComponentsRepo {
 
   /** The component with this id if it is in `scope` (a product's or a license's components); else null. */
   findInScope(accountId: string, id: string, scope: MachineScope): PlacedComponent | null {
-    const found = UUID_RE.test(id) ? this.findById(accountId, id.toLowerCase()) : null;
-    if (found === null) return null;
-    const inScope = (scope.productId === undefined || found.productId === scope.productId) && (scope.licenseId === undefined || found.licenseId === scope.licenseId);
-    return inScope ? found : null;
+    return findChildInScope(id, scope, (lower) => this.findById(accountId, lower));
   }
 
   /** Whether the machine already has a component with this fingerprint (the rule every strategy keeps). */

@@ -6,12 +6,28 @@
  */
 import { DEFAULT_HEARTBEAT_DURATION_SECONDS } from '../domain/license-status.js';
 import type { MachineChildFilter } from '../domain/machine-child-filter.js';
+import type { MachineScope } from './machines.repo.js';
 import { whereBuilder, type Filtered } from './paging.js';
 
 /** The tables whose rows belong to a machine. */
 export type MachineChildTable = 'processes' | 'components';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The child with this id (any case) when it is in `scope` (a product's or a license's); else
+ * null. Ids that are not UUIDs are not looked up: they never name a child.
+ */
+export function findChildInScope<T extends { readonly productId: string; readonly licenseId: string }>(
+  id: string,
+  scope: MachineScope,
+  findById: (id: string) => T | null,
+): T | null {
+  const found = UUID_RE.test(id) ? findById(id.toLowerCase()) : null;
+  if (found === null) return null;
+  const inScope = (scope.productId === undefined || found.productId === scope.productId) && (scope.licenseId === undefined || found.licenseId === scope.licenseId);
+  return inScope ? found : null;
+}
 
 /**
  * `(SELECT …) t`: the child rows with their machine's placement as columns. The explicit

@@ -7,7 +7,7 @@ import type { MachineChildFilter } from '../domain/machine-child-filter.js';
 import type { Machine, MachineProcess, Metadata } from '../domain/types.js';
 import type { Db } from './database.js';
 import type { CullScope, MachineScope } from './machines.repo.js';
-import { machineChildQuery, placedRows } from './machine-children.js';
+import { findChildInScope, machineChildQuery, placedRows } from './machine-children.js';
 import { selectSlice, type Slice, type Window } from './paging.js';
 import { toMetadata, toNullableNumber, toNullableString, type Row } from './rows.js';
 import { prepared } from './statements.js';
@@ -40,8 +40,6 @@ export interface NewProcess {
 
 /** What an update may change: metadata (PATCH) or the heartbeat (ping). */
 export type ProcessChanges = Partial<Pick<MachineProcess, 'metadata' | 'lastHeartbeatAt'>>;
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Repository of machine processes. */
 export class ProcessesRepo {
@@ -83,10 +81,7 @@ export class ProcessesRepo {
 
   /** The process with this id if it is in `scope` (a product's or a license's processes); else null. */
   findInScope(accountId: string, id: string, scope: MachineScope): MachineProcess | null {
-    const found = UUID_RE.test(id) ? this.findById(accountId, id.toLowerCase()) : null;
-    if (found === null) return null;
-    const inScope = (scope.productId === undefined || found.productId === scope.productId) && (scope.licenseId === undefined || found.licenseId === scope.licenseId);
-    return inScope ? found : null;
+    return findChildInScope(id, scope, (lower) => this.findById(accountId, lower));
   }
 
   /** Whether any process, in any account, has this id. */

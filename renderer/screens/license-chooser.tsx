@@ -4,6 +4,7 @@
  */
 import { MESSAGES, type InstalledLicense } from '../contract.js';
 import { FailureAlert } from '../components/failure-alert.js';
+import { InstalledNameCell } from '../components/installed-name-cell.js';
 import { installedName } from '../format/license-name.js';
 import { formatDateTime } from '../format/time.js';
 import type { LicenseChoiceStatus } from '../store/license.slice.js';
@@ -41,15 +42,7 @@ export function LicenseChooser({ licenses }: { readonly licenses: readonly Insta
           <tbody>
             {licenses.map((item) => (
               <tr key={item.id}>
-                <th scope="row">
-                  {installedName(item)}
-                  {item.license === null || installedName(item) === item.license.id ? null : (
-                    <>
-                      <br />
-                      <code className="muted">{item.license.id}</code>
-                    </>
-                  )}
-                </th>
+                <InstalledNameCell item={item} />
                 <td>{item.kind === 'machine' ? 'Machine file' : 'License file'}</td>
                 <td>{stateText(item)}</td>
                 <td>{formatDateTime(item.fileExpiry, 'No expiry')}</td>

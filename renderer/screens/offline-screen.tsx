@@ -9,6 +9,8 @@ import type { ChosenFile, InstalledLicense } from '../contract.js';
 import type { ReadableFile } from '../bridge/file-reader.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { FailureAlert } from '../components/failure-alert.js';
+import { InstalledNameCell } from '../components/installed-name-cell.js';
+import { installedName } from '../format/license-name.js';
 import { formatDateTime } from '../format/time.js';
 import { useTessera } from '../store/use-tessera.js';
 import { bridge } from '../bridge/bridge.js';
@@ -111,7 +113,6 @@ function InstalledTable(): React.JSX.Element {
   const removal = useTessera((state) => state.removal);
   const removeInstalled = useTessera((state) => state.removeInstalled);
   const [removing, setRemoving] = useState<InstalledLicense | null>(null);
-  const name = (item: InstalledLicense): string => item.label ?? item.license?.name ?? item.id;
   return (
     <section className="card">
       {installed.kind === 'loaded' ? null : <h2>Installed licenses</h2>}
@@ -145,15 +146,7 @@ function InstalledTable(): React.JSX.Element {
               ) : null}
               {installed.licenses.map((item) => (
                 <tr key={item.id}>
-                  <th scope="row">
-                    {name(item)}
-                    {item.license === null || name(item) === item.license.id ? null : (
-                      <>
-                        <br />
-                        <code className="muted">{item.license.id}</code>
-                      </>
-                    )}
-                  </th>
+                  <InstalledNameCell item={item} />
                   <td>{item.kind === 'machine' ? 'Machine file' : 'License file'}</td>
                   <td>{item.source === 'activation' ? 'Activation' : 'Import'}</td>
                   <td>
@@ -183,7 +176,7 @@ function InstalledTable(): React.JSX.Element {
           if (item !== null) void removeInstalled(item.id);
         }}
       >
-        <p>{removing === null ? '' : `${name(removing)} and its stored key are removed from this machine. The licensing server is not told.`}</p>
+        <p>{removing === null ? '' : `${installedName(removing)} and its stored key are removed from this machine. The licensing server is not told.`}</p>
       </ConfirmDialog>
     </section>
   );

@@ -10,16 +10,7 @@ import type { Result } from '../contract/codes.js';
 import type { ApiResource, Credentials, KeygenAdminClient } from '../keygen/client.types.js';
 import { maskKey } from '../licensing/facts.js';
 import { fetchEveryPage } from './every-page.js';
-
-function text(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' ? value : null;
-}
-
-function time(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  const ms = Date.parse(value);
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
-}
+import { text, time } from './seat-row.js';
 
 function related(resource: ApiResource, name: string): { readonly id: string | null; readonly count: number | null } {
   const relationship = resource.relationships?.[name] as { data?: { id?: unknown } | null; meta?: { count?: unknown } } | undefined;

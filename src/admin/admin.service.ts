@@ -8,6 +8,7 @@ import type { AdminLicense, AdminSession, BulkProgress, BulkResult, ExportFile, 
 import { unseenFor } from '../contract/admin.js';
 import type { Failure, Result } from '../contract/codes.js';
 import type { SeatAccess } from '../contract/operations.js';
+import type { SeatCredentials } from '../licensing/manager.types.js';
 import { createKeygenClient } from '../keygen/client.js';
 import type { Credentials, KeygenAdminClient } from '../keygen/client.types.js';
 import type { Environment } from '../keygen/proxy.js';
@@ -106,6 +107,24 @@ export function createAdminService(options: AdminServiceOptions) {
     return { ok: true, value: { ...granted.value, admin: false, identity: { credential: access.kind === 'license-key' ? 'license-key' : 'active-license', tokenId: null } } };
   }
 
+  /** The licensing core's credentials for a seat access; a session's token is read from the secret store here, never passed in. */
+  async function managerCredentials(access: SeatAccess): Promise<Result<SeatCredentials>> {
+    switch (access.kind) {
+      case 'active-license':
+        return { ok: true, value: { activeLicense: true } };
+      case 'license-key':
+        return { ok: true, value: { licenseKey: access.licenseKey } };
+      case 'admin':
+        return { ok: true, value: { adminToken: access.adminToken, licenseId: access.licenseId } };
+      case 'admin-session': {
+        const signedIn = await sessions.credentials();
+        if (!signedIn.ok) return signedIn;
+        const { credentials } = signedIn.value;
+        return { ok: true, value: { adminToken: credentials.kind === 'token' ? credentials.token : '', licenseId: access.licenseId } };
+      }
+    }
+  }
+
   /** A failure of a call about one license, in the terms of whoever asked. */
   const about = (seat: SeatGrant, failure: Failure): Failure => (seat.admin ? adminFailure(failure, 'license') : failure);
 
@@ -150,6 +169,7 @@ export function createAdminService(options: AdminServiceOptions) {
     sessions,
     audit,
     grant,
+    managerCredentials,
     everySeat,
     everyLicense,
 

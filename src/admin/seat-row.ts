@@ -7,12 +7,13 @@ import type { ApiResource } from '../keygen/client.types.js';
 import type { SeatCapacity } from '../contract/admin.js';
 import type { Seat } from '../licensing/manager.types.js';
 
-function text(value: unknown): string | null {
+/** A non-empty string attribute; null otherwise. */
+export function text(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
 /** An ISO 8601 time attribute, normalised; null when absent or unreadable. */
-function time(value: unknown): string | null {
+export function time(value: unknown): string | null {
   if (typeof value !== 'string') return null;
   const ms = Date.parse(value);
   return Number.isFinite(ms) ? new Date(ms).toISOString() : null;

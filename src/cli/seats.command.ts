@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import { unseenFor, type BulkResult } from '../contract/admin.js';
-import type { Failure } from '../contract/codes.js';
 import { exitCodeFor } from '../contract/failures.js';
 import { fail } from '../contract/messages.js';
 import type { SeatAccess } from '../contract/operations.js';
@@ -8,7 +7,7 @@ import { adminFailure } from '../admin/admin-session.js';
 import type { AdminService } from '../admin/admin.service.js';
 import { rateOf } from '../admin/bulk-jobs.js';
 import { stopFailure } from '../admin/every-page.js';
-import type { Seat, SeatCredentials } from '../licensing/manager.types.js';
+import type { Seat } from '../licensing/manager.types.js';
 import type { LicensingRuntime } from '../licensing/runtime.types.js';
 import { ADMIN_OPTIONS, adminService, claimStdin, deliverTo, duration, formatTable, outputFormat, parseIds, seatAccessFrom, type OutputFormat } from './admin-access.js';
 import { COMMON_OPTIONS, positiveInteger, redacting, reportFailure, validateId, withLicensing, type CliContext } from './licensing-context.js';
@@ -91,24 +90,6 @@ function seatTable(seats: readonly Seat[]): string {
   return formatTable([' ', 'ID', 'NAME', 'PLATFORM', 'FINGERPRINT', 'ACTIVATED', 'LAST HEARTBEAT', 'LAST CHECK-OUT', 'LAST SEEN'], rows);
 }
 
-/** The manager's credentials for an access (the signed-in token read from the secret store). */
-async function managerCredentials(admin: AdminService, access: SeatAccess): Promise<{ ok: true; value: SeatCredentials } | Failure> {
-  switch (access.kind) {
-    case 'license-key':
-      return { ok: true, value: { licenseKey: access.licenseKey } };
-    case 'admin':
-      return { ok: true, value: { adminToken: access.adminToken, licenseId: access.licenseId } };
-    case 'admin-session': {
-      const signedIn = await admin.sessions.credentials();
-      if (!signedIn.ok) return signedIn;
-      const { credentials } = signedIn.value;
-      return { ok: true, value: { adminToken: credentials.kind === 'token' ? credentials.token : '', licenseId: access.licenseId } };
-    }
-    case 'active-license':
-      return { ok: true, value: { activeLicense: true } };
-  }
-}
-
 const isAdmin = (access: SeatAccess): boolean => access.kind === 'admin' || access.kind === 'admin-session';
 
 async function listSeats(io: Io, values: SeatValues, access: SeatAccess, runtime: LicensingRuntime, admin: AdminService): Promise<number> {
@@ -139,7 +120,7 @@ async function listSeats(io: Io, values: SeatValues, access: SeatAccess, runtime
 
   const page = positiveInteger(values.page, '--page', 1_000_000);
   const size = positiveInteger(values.size, '--size', 100);
-  const credentials = await managerCredentials(admin, access);
+  const credentials = await admin.managerCredentials(access);
   if (!credentials.ok) return reportFailure(io, credentials, values.json);
   const result = await runtime.manager.seats(credentials.value, { ...(page === undefined ? {} : { number: page }), ...(size === undefined ? {} : { size }) });
   if (!result.ok) return reportFailure(io, isAdmin(access) ? adminFailure(result, 'license') : result, values.json);

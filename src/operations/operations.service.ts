@@ -7,11 +7,10 @@ import { adminFailure, tokenLabel } from '../admin/admin-session.js';
 import { createAdminService, type AdminService } from '../admin/admin.service.js';
 import { fail } from '../contract/messages.js';
 import type { ConfigSource } from '../config/vendor-config.types.js';
-import type { Failure, Result } from '../contract/codes.js';
+import type { Failure } from '../contract/codes.js';
 import { describeIssues, OPERATION_SCHEMAS } from '../contract/operation-schemas.js';
 import { isOperationName, type OperationInput, type OperationName, type OperationResult, type SeatAccess, type SettingsView } from '../contract/operations.js';
 import { createAirgapService, type AirgapService } from '../airgap/airgap.service.js';
-import type { SeatCredentials } from '../licensing/manager.types.js';
 import type { LicensingRuntime } from '../licensing/runtime.types.js';
 import { runDoctor } from '../doctor/doctor.js';
 import { buildDiagnostics, proxySettings } from './diagnostics.js';
@@ -52,24 +51,6 @@ function vendorView(source: ConfigSource): SettingsView['vendor'] {
       return { kind: 'file', path: source.path };
     case 'embedded-issuer':
       return { kind: 'embedded' };
-  }
-}
-
-/** The manager's credentials for a seat access; the signed-in token is read from the secret store here, never sent by the UI. */
-async function credentialsOf(admin: AdminService, access: SeatAccess): Promise<Result<SeatCredentials>> {
-  switch (access.kind) {
-    case 'active-license':
-      return { ok: true, value: { activeLicense: true } };
-    case 'license-key':
-      return { ok: true, value: { licenseKey: access.licenseKey } };
-    case 'admin':
-      return { ok: true, value: { adminToken: access.adminToken, licenseId: access.licenseId } };
-    case 'admin-session': {
-      const signedIn = await admin.sessions.credentials();
-      if (!signedIn.ok) return signedIn;
-      const { credentials } = signedIn.value;
-      return { ok: true, value: { adminToken: credentials.kind === 'token' ? credentials.token : '', licenseId: access.licenseId } };
-    }
   }
 }
 
@@ -122,13 +103,13 @@ export function createOperationsService(options: OperationsOptions): OperationsS
       return dismissed.ok ? { ok: true, value: null } : dismissed;
     },
     'seats:list': async (input) => {
-      const credentials = await credentialsOf(admin(), input.access);
+      const credentials = await admin().managerCredentials(input.access);
       if (!credentials.ok) return credentials;
       const listed = await manager.seats(credentials.value, { ...(input.page === undefined ? {} : { number: input.page }), ...(input.size === undefined ? {} : { size: input.size }) });
       return listed.ok ? listed : seatFailure(input.access, listed);
     },
     'seats:deactivate': async (input) => {
-      const credentials = await credentialsOf(admin(), input.access);
+      const credentials = await admin().managerCredentials(input.access);
       if (!credentials.ok) return credentials;
       const writable = await admin().audit.writable();
       if (!writable.ok) return writable;
