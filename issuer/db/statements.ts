@@ -8,7 +8,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.js';
 
 /** Distinct statements kept per database; the least recently used one goes first. */
-const MAX_STATEMENTS = 256;
+export const MAX_STATEMENTS = 256;
 
 const caches = new WeakMap<Db, Map<string, Statement>>();
 

@@ -4,11 +4,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyFolderParallel } from '../../src/airgap/verify-folder-parallel.js';
-import { createFilePool, workerScript } from '../../src/airgap/worker-pool.js';
+import { createFilePool, filePoolFor, MIN_FILES_FOR_WORKERS, workerScript } from '../../src/airgap/worker-pool.js';
 import { verifyFolder } from '../../src/license-file/folder.js';
 import { parsePublicKey } from '../../src/license-file/public-key.js';
 import { startTestIssuer, type TestIssuer } from '../issuer/support.js';
@@ -75,5 +75,16 @@ await Promise.all([pool.run('read-carried', { paths: [] }), pool.run('read-carri
     expect(workers.threads).toBe(2);
     await workers.close();
     await expect(workers.run('read-carried', { paths: [] })).rejects.toThrow('closed');
+  });
+
+  it('a fulfilment or an import of fewer than MIN_FILES_FOR_WORKERS files runs in the calling thread; from there on, on every core', async () => {
+    const small = filePoolFor(MIN_FILES_FOR_WORKERS - 1);
+    const large = filePoolFor(MIN_FILES_FOR_WORKERS);
+    try {
+      expect(small.threads).toBe(1);
+      expect(large.threads).toBe(availableParallelism());
+    } finally {
+      await Promise.all([small.close(), large.close()]);
+    }
   });
 });
