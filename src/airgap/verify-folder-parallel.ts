@@ -1,7 +1,8 @@
 /**
  * `tessera verify FOLDER` on every core: the folder's license and machine files are verified
- * by worker threads in chunks (the engine's full pipeline in each), and the verdicts come back
- * in file order as the single-thread `verifyFolder` gives them (without the decoded licenses).
+ * in chunks (the engine's full pipeline in each) by the calling thread and worker threads, one
+ * fewer than the cores; the verdicts come back in file order as the single-thread `verifyFolder`
+ * gives them (without the decoded licenses).
  */
 import type { LicenseFileCode } from '../contract/codes.js';
 import type { FolderEntry, FolderSummary } from '../license-file/folder.js';
@@ -34,7 +35,7 @@ const CHUNK = 200;
 export async function verifyFolderParallel(root: string, publicKey: string, options: ParallelFolderOptions): Promise<FolderSummary> {
   const match = options.match ?? ((name: string) => name.toLowerCase().endsWith('.lic'));
   // The workers start while the folder is listed: their start-up is not added to the scan's.
-  const starting = options.pool ?? createFilePool({ ...(options.threads === undefined ? {} : { threads: options.threads }), preload: ['verify-certificates'] });
+  const starting = options.pool ?? createFilePool({ ...(options.threads === undefined ? {} : { threads: options.threads }), preload: ['verify-certificates'], caller: true });
   let paths: string[];
   try {
     paths = await listFiles(root, { match });

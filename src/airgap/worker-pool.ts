@@ -1,7 +1,7 @@
 /**
  * A small pool of worker threads for CPU-bound file work (verifying folders of license files,
- * reading and checking a stick full of requests): one worker per core, tasks queued and handed
- * to whichever worker is free. Where the compiled worker is not available (a test running the
+ * reading and checking a stick full of requests): one worker per core (or the calling thread and
+ * one fewer), tasks queued and handed to whichever has room. Where the compiled worker is not available (a test running the
  * sources before a build) or only one core is, tasks run in the calling thread instead, with
  * the same results.
  */
@@ -72,54 +72,112 @@ export function filePoolFor(files: number): FilePool {
   return createFilePool(files < MIN_FILES_FOR_WORKERS ? { threads: 1 } : {});
 }
 
+export interface FilePoolOptions {
+  /** Tasks run at once; default one per core. */
+  readonly threads?: number;
+  /** Tasks whose code each worker loads as it starts. */
+  readonly preload?: readonly TaskName[];
+  /**
+   * The calling thread is one of the `threads`: it runs tasks itself, from the first moment,
+   * while its workers (one fewer) start. For a command whose thread has nothing else to do (the
+   * command line); never for a server, whose thread must stay free to answer.
+   */
+  readonly caller?: boolean;
+}
+
+/** Tasks handed to one worker at a time (see `handed` below). */
+const TASKS_PER_WORKER = 2;
+
 /**
  * A pool of `threads` workers (default: one per core), each loading the `preload` tasks' code
- * as it starts. With one thread, or without the compiled worker, the tasks run in the calling
- * thread. Workers are unref'd: a pool left open never keeps a process alive.
+ * as it starts; with `caller`, the calling thread and one worker fewer. With one thread, or
+ * without the compiled worker, the tasks run in the calling thread. Workers are unref'd: a pool
+ * left open never keeps a process alive.
  */
-export function createFilePool(options: { readonly threads?: number; readonly preload?: readonly TaskName[] } = {}): FilePool {
+export function createFilePool(options: FilePoolOptions = {}): FilePool {
   const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
   const script = threads > 1 ? workerScript() : null;
   if (script === null) return inThreadPool();
 
-  const idle: Worker[] = [];
-  const busy = new Map<Worker, Pending>();
+  // Each live worker's tasks, oldest first (a worker answers in order). Two at a time: when a
+  // worker finishes one, the next already waits in its port, so it never idles for a round
+  // trip through a calling thread that may be busy with a task of its own.
+  const handed = new Map<Worker, Pending[]>();
   const queue: Pending[] = [];
   let nextId = 1;
   let closed = false;
+  /** Whether the calling thread takes tasks, and whether it has one now. */
+  const caller = options.caller === true;
+  let callerBusy = false;
 
-  const dispatch = (): void => {
-    while (idle.length > 0 && queue.length > 0) {
-      const worker = idle.pop() as Worker;
-      const job = queue.shift() as Pending;
-      busy.set(worker, job);
-      worker.ref();
-      worker.postMessage({ id: job.id, task: job.task, input: job.input });
-    }
+  // Runs a task in the calling thread on the next turn of its event loop, then takes the next.
+  const runInCaller = (job: Pending): void => {
+    callerBusy = true;
+    setImmediate(() => {
+      try {
+        job.resolve((TASKS[job.task] as (input: unknown) => unknown)(job.input));
+      } catch (error) {
+        job.reject(error instanceof Error ? error : new Error(String(error)));
+      } finally {
+        callerBusy = false;
+        dispatch();
+      }
+    });
   };
 
-  const workers = Array.from({ length: threads }, () => {
+  // The live worker with the fewest tasks, if it has room for one more.
+  const freest = (): Worker | null => {
+    let best: Worker | null = null;
+    let load = TASKS_PER_WORKER;
+    for (const [worker, jobs] of handed) {
+      if (jobs.length < load) {
+        best = worker;
+        load = jobs.length;
+      }
+    }
+    return best;
+  };
+
+  // Workers first (a task handed to one still starting waits in its port); the caller when none has room.
+  function dispatch(): void {
+    while (queue.length > 0 && !closed) {
+      const worker = freest();
+      if (worker !== null) {
+        const job = queue.shift() as Pending;
+        const jobs = handed.get(worker) as Pending[];
+        if (jobs.length === 0) worker.ref();
+        jobs.push(job);
+        worker.postMessage({ id: job.id, task: job.task, input: job.input });
+      } else if (caller && !callerBusy) {
+        runInCaller(queue.shift() as Pending);
+      } else {
+        return;
+      }
+    }
+  }
+
+  const workers = Array.from({ length: caller ? threads - 1 : threads }, () => {
     const worker = new Worker(script, { workerData: { preload: options.preload ?? [] } });
     worker.on('message', (message: { id: number; ok: boolean; value?: unknown; error?: string }) => {
-      const job = busy.get(worker);
-      busy.delete(worker);
-      worker.unref();
-      idle.push(worker);
+      const jobs = handed.get(worker);
+      const job = jobs?.shift();
+      if (jobs?.length === 0) worker.unref();
       if (job !== undefined && job.id === message.id) {
         if (message.ok) job.resolve(message.value);
         else job.reject(new Error(`worker task ${job.task} failed: ${message.error ?? 'unknown error'}`));
       }
       dispatch();
     });
-    // A worker that dies is a bug (out of memory, a crash in a native module): its task fails loudly.
+    // A worker that dies is a bug (out of memory, a crash in a native module): its tasks fail
+    // loudly, and it takes no more.
     worker.on('error', (error) => {
-      const job = busy.get(worker);
-      busy.delete(worker);
-      job?.reject(error);
+      const jobs = handed.get(worker) ?? [];
+      handed.delete(worker);
+      for (const job of jobs) job.reject(error);
     });
     // After the listeners: adding a message listener refs the worker's port again.
     worker.unref();
-    idle.push(worker);
+    handed.set(worker, []);
     return worker;
   });
 
@@ -142,8 +200,8 @@ export function createFilePool(options: { readonly threads?: number; readonly pr
 }
 
 /**
- * Runs `task` over `items` in chunks of `chunkSize`, spread over the pool, and returns the
- * outputs in the items' order. `onChunk` reports progress after each chunk.
+ * Runs `task` over `items` in chunks of at most `chunkSize`, spread over the pool, and returns
+ * the outputs in the items' order. `onChunk` reports progress after each chunk.
  */
 export async function mapInChunks<N extends TaskName, T>(
   pool: FilePool,
@@ -154,7 +212,15 @@ export async function mapInChunks<N extends TaskName, T>(
   onChunk?: (done: number) => void,
 ): Promise<TaskOutput<N>> {
   const chunks: T[][] = [];
-  for (let index = 0; index < items.length; index += chunkSize) chunks.push(items.slice(index, index + chunkSize));
+  // Towards the end the chunks shrink, to a quarter of what is left per thread (down to an
+  // eighth of `chunkSize`): no thread is still on a long chunk while the others have none.
+  const smallest = Math.max(1, Math.ceil(chunkSize / 8));
+  for (let index = 0; index < items.length; ) {
+    const share = Math.ceil((items.length - index) / (pool.threads * 4));
+    const size = pool.threads === 1 ? chunkSize : Math.min(chunkSize, Math.max(smallest, share));
+    chunks.push(items.slice(index, index + size));
+    index += size;
+  }
   let done = 0;
   const outputs = await Promise.all(
     chunks.map(async (chunk) => {

@@ -6,9 +6,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { verifyFolderParallel } from '../../src/airgap/verify-folder-parallel.js';
-import { createFilePool, filePoolFor, MIN_FILES_FOR_WORKERS, workerScript } from '../../src/airgap/worker-pool.js';
+import { createFilePool, filePoolFor, mapInChunks, MIN_FILES_FOR_WORKERS, workerScript } from '../../src/airgap/worker-pool.js';
+import { TASKS } from '../../src/airgap/worker-tasks.js';
+import { listFiles } from '../../src/airgap/list-files.js';
 import { verifyFolder } from '../../src/license-file/folder.js';
 import { parsePublicKey } from '../../src/license-file/public-key.js';
 import { startTestIssuer, type TestIssuer } from '../issuer/support.js';
@@ -85,6 +87,33 @@ await Promise.all([pool.run('read-carried', { paths: [] }), pool.run('read-carri
       expect(large.threads).toBe(availableParallelism());
     } finally {
       await Promise.all([small.close(), large.close()]);
+    }
+  });
+
+  it('with the calling thread as one of two, tasks run there and on the worker alike, the outputs in order; a task that throws there rejects', async () => {
+    const paths = await listFiles(root, { match: (name) => name.endsWith('.lic') });
+    const input = (chunk: readonly string[]) => ({ root, paths: chunk, publicKey: t.issuer.config.publicKey, options: { now: Date.now(), licenseKey: null } });
+    const alone = createFilePool({ threads: 1 });
+    const expected = await mapInChunks(alone, 'verify-certificates', paths, 1, input);
+    // The tasks the calling thread runs go through TASKS; the worker's run in its own copy.
+    const inCaller = vi.spyOn(TASKS as unknown as Record<string, (input: unknown) => unknown>, 'verify-certificates');
+    const pool = createFilePool({ threads: 2, caller: true });
+    try {
+      const outputs = await mapInChunks(pool, 'verify-certificates', paths, 1, input);
+      expect(outputs).toEqual(expected);
+      expect(outputs.length).toBe(paths.length);
+      // The first two tasks go to the worker (waiting in its port while it starts); the caller takes the next ones.
+      expect(inCaller.mock.calls.length).toBeGreaterThan(0);
+      expect(inCaller.mock.calls.length).toBeLessThanOrEqual(paths.length - 2);
+      inCaller.mockImplementationOnce(() => {
+        throw new Error('broken task');
+      });
+      const runs = [0, 1, 2].map(() => pool.run('verify-certificates', input(paths.slice(0, 1))));
+      const settled = await Promise.allSettled(runs);
+      expect(settled.filter((outcome) => outcome.status === 'rejected').map((outcome) => String((outcome as PromiseRejectedResult).reason))).toEqual(['Error: broken task']);
+    } finally {
+      inCaller.mockRestore();
+      await Promise.all([pool.close(), alone.close()]);
     }
   });
 });
