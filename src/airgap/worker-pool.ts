@@ -1,9 +1,9 @@
 /**
  * A small pool of worker threads for CPU-bound file work (verifying folders of license files,
- * reading and checking a stick full of requests): one worker per core (or the calling thread and
- * one fewer), tasks queued and handed to whichever has room. Where the compiled worker is not available (a test running the
- * sources before a build) or only one core is, tasks run in the calling thread instead, with
- * the same results.
+ * reading and checking a stick full of requests): one worker per core (or the calling thread
+ * and one worker fewer), tasks queued and handed to whichever has room. Where the compiled
+ * worker is not available (a test running the sources before a build) or only one core is,
+ * tasks run in the calling thread instead, with the same results.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -174,6 +174,14 @@ export function createFilePool(options: FilePoolOptions = {}): FilePool {
       const jobs = handed.get(worker) ?? [];
       handed.delete(worker);
       for (const job of jobs) job.reject(error);
+    });
+    // Stopped (closed, or gone after an error): what it still held fails instead of waiting
+    // forever, and so does the queue once no thread is left to take it.
+    worker.on('exit', () => {
+      const jobs = handed.get(worker) ?? [];
+      handed.delete(worker);
+      for (const job of jobs) job.reject(new Error(closed ? 'the file pool is closed' : 'a worker of the file pool stopped'));
+      if (handed.size === 0 && !caller) for (const job of queue.splice(0)) job.reject(new Error('no worker of the file pool is left'));
     });
     // After the listeners: adding a message listener refs the worker's port again.
     worker.unref();

@@ -79,6 +79,16 @@ await Promise.all([pool.run('read-carried', { paths: [] }), pool.run('read-carri
     await expect(workers.run('read-carried', { paths: [] })).rejects.toThrow('closed');
   });
 
+  it('closing a pool fails the tasks its workers still hold, and the queued ones, instead of leaving them waiting', async () => {
+    const pool = createFilePool({ threads: 2 });
+    // Two tasks per worker are handed out at once; the fifth waits in the queue. None can be
+    // answered yet: the workers are still starting.
+    const settling = Promise.allSettled(Array.from({ length: 5 }, () => pool.run('read-carried', { paths: [] })));
+    await pool.close();
+    const settled = await settling;
+    expect(settled.map((outcome) => (outcome.status === 'rejected' ? String(outcome.reason) : 'answered'))).toEqual(Array(5).fill('Error: the file pool is closed'));
+  });
+
   it('a fulfilment or an import of fewer than MIN_FILES_FOR_WORKERS files runs in the calling thread; from there on, on every core', async () => {
     const small = filePoolFor(MIN_FILES_FOR_WORKERS - 1);
     const large = filePoolFor(MIN_FILES_FOR_WORKERS);
