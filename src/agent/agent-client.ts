@@ -6,7 +6,8 @@
  * that passes without the token.
  */
 import { randomBytes } from 'node:crypto';
-import { hmacAuthorization, MAIN_TOKEN_ID, NONCE_HEADER, sameSignature, SIGNATURE_HEADER, signResponse, type SignedResponse } from './signature.js';
+import { sameText } from './digest.js';
+import { hmacAuthorization, MAIN_TOKEN_ID, NONCE_HEADER, SIGNATURE_HEADER, signResponse, type SignedResponse } from './signature.js';
 
 export interface AgentClientOptions {
   /** The agent's address: `http://127.0.0.1:7369` on the default port. */
@@ -49,7 +50,7 @@ export function newNonce(): string {
 
 /** Whether `header` (the answer's `Tessera-Signature`) is the signature of `response` with `token`. */
 export function verifyAnswer(token: string, response: SignedResponse, header: string | null): boolean {
-  return header !== null && sameSignature(header, signResponse(token, response));
+  return header !== null && sameText(header, signResponse(token, response));
 }
 
 export function createAgentClient(options: AgentClientOptions): AgentClient {

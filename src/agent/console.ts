@@ -12,12 +12,13 @@
  * (`Sec-Fetch-Site: same-origin`, or a matching `Origin`). A session has the scopes of whoever
  * minted its link. Scripts keep using tokens.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 import { OPERATIONS, isOperationName } from '../contract/operations.js';
 import type { OperationsService } from '../operations/operations.service.js';
+import { sha256 } from './digest.js';
 import { agentError, type AgentRoute, type Reply, type RouteContext } from './routes.js';
 import { AGENT_SCOPES, type AgentScope } from './schemas.js';
 
@@ -157,8 +158,6 @@ function fromOwnOrigin(req: IncomingMessage): boolean {
   return origin !== undefined;
 }
 
-const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
-
 /** A signed-in tab: until when, the digest of its secret, and the scopes of the link that made it. */
 interface Session {
   readonly expires: number;
@@ -196,7 +195,7 @@ export function createAgentConsole(options: ConsoleOptions): AgentConsole {
     }
     const id = token();
     const secret = token();
-    sessions.set(id, { expires: now() + SESSION_TTL_MS, secret: digest(secret), scopes: entry.scopes });
+    sessions.set(id, { expires: now() + SESSION_TTL_MS, secret: sha256(secret), scopes: entry.scopes });
     prune(sessions, MAX_SESSIONS);
     res.writeHead(303, {
       ...pageHeaders('text/plain; charset=utf-8', 'no-store'),
@@ -252,7 +251,7 @@ export function createAgentConsole(options: ConsoleOptions): AgentConsole {
       if (!fromOwnOrigin(req)) return { kind: 'refused', reply: agentError('CROSS_ORIGIN_REQUEST') };
       const presented = req.headers[SESSION_HEADER.toLowerCase()];
       // Digests are 32 bytes each, so the comparison is constant-time and never leaks a length.
-      if (typeof presented !== 'string' || !timingSafeEqual(digest(presented), session.secret)) {
+      if (typeof presented !== 'string' || !timingSafeEqual(sha256(presented), session.secret)) {
         return { kind: 'refused', reply: agentError('CONSOLE_SESSION_UNBOUND') };
       }
       return { kind: 'signed-in', scopes: session.scopes };

@@ -8,7 +8,8 @@ import type { AgentConsole } from './console.js';
 import type { Outcome } from './request-body.js';
 import { agentError, type Reply } from './routes.js';
 import type { AgentScope } from './schemas.js';
-import { HMAC_SCHEME, parseHmacAuthorization, REQUEST_WINDOW_SECONDS, sameSignature, signRequest } from './signature.js';
+import { sameText } from './digest.js';
+import { HMAC_SCHEME, parseHmacAuthorization, REQUEST_WINDOW_SECONDS, signRequest } from './signature.js';
 import type { AgentTokenStore } from './token.js';
 
 /** Bound on the nonces remembered for the replay window (each from a request whose signature held). */
@@ -89,7 +90,7 @@ export function createRequestAuthenticator(options: AuthenticatorOptions): Reque
     if (!body.ok) return body;
     if (signer === null) return signatureRefused('SIGNATURE_INVALID');
     const expected = signRequest(signer.key, { method: facts.method, target: facts.target, ts: auth.ts, nonce: auth.nonce, body: body.value });
-    if (!sameSignature(expected, auth.sig)) return signatureRefused('SIGNATURE_INVALID');
+    if (!sameText(expected, auth.sig)) return signatureRefused('SIGNATURE_INVALID');
     // Only a request whose signature held is remembered, so nobody can spend another's nonce.
     const fresh = remember(`${auth.id}\n${auth.nonce}`, (auth.ts + REQUEST_WINDOW_SECONDS) * 1000 + 1000);
     if (fresh === 'full') return refused({ ...agentError('TOO_MANY_SIGNED_REQUESTS'), headers: { 'Retry-After': '60' } });

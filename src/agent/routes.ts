@@ -4,12 +4,12 @@
  * Handlers validate their input with `schemas.ts` and return replies; they never throw for an
  * expected failure.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
 import type { AgentCode, Failure } from '../contract/codes.js';
 import { statusFor } from '../contract/failures.js';
 import { MESSAGES } from '../contract/messages.js';
 import type { LicenseManager } from '../licensing/manager.types.js';
+import { sameText } from './digest.js';
 import {
   activeLicenseBody,
   deactivateBody,
@@ -98,8 +98,6 @@ function licenseId(context: RouteContext): { ok: true; value: string } | { ok: f
   return isUuid(id) ? { ok: true, value: id } : { ok: false, reply: agentError('INVALID_ID') };
 }
 
-const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
-
 /** How many pages of installed licenses `upsert` reads to know which ids existed before. */
 const MAX_SNAPSHOT_PAGES = 100;
 
@@ -185,7 +183,7 @@ async function deactivateLicense(context: RouteContext): Promise<Reply> {
   } catch {
     return failureReply({ ok: false, code: 'MACHINE_ID_UNAVAILABLE', message: 'This machine could not be identified.' });
   }
-  if (!timingSafeEqual(digest(confirming), digest(current))) return agentError('MACHINE_MISMATCH');
+  if (!sameText(confirming, current)) return agentError('MACHINE_MISMATCH');
 
   const result = await context.manager.deactivate();
   if (result.ok) return { status: 202, body: result.value };

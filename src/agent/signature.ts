@@ -15,7 +15,7 @@
  * an answer's (or the other way round). Signatures are base64url without padding: one
  * encoding for both, and safe in an unquoted header parameter (RFC 9110 §11.2 token68).
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 /** The request header with the client's nonce, echoed in the answer. */
 export const NONCE_HEADER = 'Tessera-Nonce';
@@ -120,10 +120,4 @@ export function parseHmacAuthorization(header: string): HmacAuthorization | null
   const sig = params.get('sig') ?? '';
   if (params.size !== 4 || !TOKEN_ID_FORMAT.test(id) || !TIMESTAMP_FORMAT.test(ts) || !NONCE_FORMAT.test(nonce) || !SIGNATURE_FORMAT.test(sig)) return null;
   return { id, ts: Number(ts), nonce, sig };
-}
-
-/** Whether the text of two signatures is equal, in constant time (both are hashed first, so lengths never leak). */
-export function sameSignature(a: string, b: string): boolean {
-  const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
-  return timingSafeEqual(digest(a), digest(b));
 }

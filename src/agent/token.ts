@@ -6,12 +6,13 @@
  * needs it to check and make HMAC signatures (`signature.ts`). Tokens are compared in constant
  * time.
  */
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Result } from '../contract/codes.js';
 import { writeFileAtomic } from '../licensing/atomic-file.js';
 import type { SecretStore, SecretStoreCode } from '../vault/secret-store.js';
+import { sha256 } from './digest.js';
 import { AGENT_SCOPES, issuedTokensFile, type AgentScope, type IssuedTokensFile } from './schemas.js';
 import { MAIN_TOKEN_ID } from './signature.js';
 
@@ -50,8 +51,6 @@ export interface IssuedTokenInfo {
   readonly scopes: readonly AgentScope[];
   readonly createdAt: string;
 }
-
-const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
 /** Constant-time equality of two SHA-256 digests (always 32 bytes, so lengths never leak). */
 const sameDigest = (a: Buffer, b: Buffer): boolean => a.length === b.length && timingSafeEqual(a, b);
