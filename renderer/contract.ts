@@ -5,7 +5,7 @@
  */
 export { isFailureCode, type Failure, type FailureCode, type Result } from '../src/contract/codes.js';
 export { fail, MESSAGES, uiActionFor } from '../src/contract/messages.js';
-export { capacityText, unseenFor, type AdminLicense, type AdminSession, type AuditEntry, type BulkProgress, type BulkResult, type ExportFile, type ExportFormat, type SeatCapacity } from '../src/contract/admin.js';
+export { capacityText, durationText, unseenFor, type AdminLicense, type AdminSession, type AuditEntry, type BulkProgress, type BulkResult, type ExportFile, type ExportFormat, type SeatCapacity } from '../src/contract/admin.js';
 export { splitForQr, joinQrParts, QR_PART_PREFIX } from '../src/contract/qr-chunks.js';
 export type { AirgapMachine, CarriedFile, CreatedRequest, DriveView, FulfilAccess, FulfilResult, ImportResult, OfflineDeactivation } from '../src/contract/airgap.types.js';
 export { createBridge, OPERATIONS, type ChosenFile, type Invoke, type OperationName, type OperationResult, type SeatAccess, type SettingsView, type TesseraBridge } from '../src/contract/operations.js';

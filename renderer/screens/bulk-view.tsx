@@ -3,19 +3,13 @@
  * rate limit, and Cancel — then what it did: deactivated, already gone, failed (each with its
  * reason), and not attempted when it was cancelled or stopped.
  */
-import { MESSAGES, uiActionFor, type BulkProgress } from '../contract.js';
+import { durationText, MESSAGES, uiActionFor, type BulkProgress } from '../contract.js';
 import { FailureAlert } from '../components/failure-alert.js';
 import { seatCount } from '../store/seats.slice.js';
 import { useTessera } from '../store/use-tessera.js';
 
 /** Failures named one by one; a larger run lists the first ones. */
 const MAX_LISTED = 50;
-
-function duration(seconds: number): string {
-  const whole = Math.max(0, Math.round(seconds));
-  const minutes = Math.floor(whole / 60);
-  return minutes === 0 ? `${whole} s` : `${minutes} min ${whole % 60} s`;
-}
 
 function Running({ progress }: { readonly progress: BulkProgress }): React.JSX.Element {
   const cancelBulk = useTessera((state) => state.cancelBulk);
@@ -28,9 +22,9 @@ function Running({ progress }: { readonly progress: BulkProgress }): React.JSX.E
         {cancelling ? 'Cancelling after the requests in flight… ' : 'Deactivating seats… '}
         {done.toLocaleString('en')} of {progress.total.toLocaleString('en')}
         {progress.perSecond === null ? '' : ` · ${progress.perSecond.toLocaleString('en')} per second`}
-        {progress.secondsLeft === null || cancelling ? '' : ` · about ${duration(progress.secondsLeft)} left`}
+        {progress.secondsLeft === null || cancelling ? '' : ` · about ${durationText(progress.secondsLeft)} left`}
       </p>
-      {progress.waitingSeconds === null ? null : <p className="muted">Waiting {duration(progress.waitingSeconds)} for the server's rate limit.</p>}
+      {progress.waitingSeconds === null ? null : <p className="muted">Waiting {durationText(progress.waitingSeconds)} for the server's rate limit.</p>}
       <div
         role="progressbar"
         aria-label="Deactivating seats"

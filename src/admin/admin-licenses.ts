@@ -10,7 +10,7 @@ import type { Result } from '../contract/codes.js';
 import type { ApiResource, Credentials, KeygenAdminClient } from '../keygen/client.types.js';
 import { maskKey } from '../licensing/facts.js';
 import { fetchEveryPage } from './every-page.js';
-import { text, time } from './seat-row.js';
+import { text, time } from './attributes.js';
 
 function related(resource: ApiResource, name: string): { readonly id: string | null; readonly count: number | null } {
   const relationship = resource.relationships?.[name] as { data?: { id?: unknown } | null; meta?: { count?: unknown } } | undefined;

@@ -14,6 +14,7 @@ import type { Credentials, KeygenAdminClient } from '../keygen/client.types.js';
 import { writeFileAtomic } from '../licensing/atomic-file.js';
 import type { SecretStore } from '../vault/secret-store.js';
 import { ADMIN_FOLDER } from './audit-log.js';
+import { text } from './attributes.js';
 
 /** The secret store's account that holds the signed-in token. */
 export const ADMIN_TOKEN_ACCOUNT = 'admin:token';
@@ -90,7 +91,6 @@ export function createAdminSessions(options: AdminSessionOptions): AdminSessions
     const answered = await client.me({ kind: 'token', token });
     if (!answered.ok) return adminFailure(answered);
     const { resource, tokenId } = answered.value;
-    const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
     let bearer: AdminSession['bearer'];
     if (resource.type === 'users' && ADMIN_ROLES.has(String(resource.attributes.role))) {
       const name = [text(resource.attributes.firstName), text(resource.attributes.lastName)].filter((part) => part !== null).join(' ');

@@ -7,7 +7,7 @@
 import type { AdminLicense, AdminSession, BulkProgress, BulkResult, ExportFile, ExportFormat, ListPage, SeatCapacity } from '../contract/admin.js';
 import { unseenFor } from '../contract/admin.js';
 import type { Failure, Result } from '../contract/codes.js';
-import type { SeatAccess } from '../contract/operations.js';
+import { isAdminAccess, type SeatAccess } from '../contract/operations.js';
 import type { SeatCredentials } from '../licensing/manager.types.js';
 import { createKeygenClient } from '../keygen/client.js';
 import type { Credentials, KeygenAdminClient } from '../keygen/client.types.js';
@@ -94,7 +94,7 @@ export function createAdminService(options: AdminServiceOptions) {
   }
 
   async function grant(access: SeatAccess): Promise<Result<SeatGrant>> {
-    if (access.kind === 'admin' || access.kind === 'admin-session') {
+    if (isAdminAccess(access)) {
       const who = await adminCredentials(access.kind === 'admin' ? { kind: 'token', token: access.adminToken } : { kind: 'session' });
       if (!who.ok) return who;
       const token = who.value.credentials.kind === 'token' ? who.value.credentials.token : '';

@@ -6,18 +6,8 @@
 import type { ApiResource } from '../keygen/client.types.js';
 import type { SeatCapacity } from '../contract/admin.js';
 import type { Seat } from '../licensing/manager.types.js';
+import { text, time } from './attributes.js';
 
-/** A non-empty string attribute; null otherwise. */
-export function text(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' ? value : null;
-}
-
-/** An ISO 8601 time attribute, normalised; null when absent or unreadable. */
-export function time(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  const ms = Date.parse(value);
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
-}
 
 /** The latest of the given times, or null when none is known. */
 export function latest(times: readonly (string | null)[]): string | null {

@@ -116,13 +116,6 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
   return `${[format(header), ...rows.map(format)].join('\n')}\n`;
 }
 
-/** "7 min 23 s", "42 s". */
-export function duration(seconds: number): string {
-  const whole = Math.max(0, Math.round(seconds));
-  const minutes = Math.floor(whole / 60);
-  return minutes === 0 ? `${whole} s` : `${minutes} min ${whole % 60} s`;
-}
-
 /** Writes an export to `output` atomically, or to stdout; returns the delivery's result. */
 export function deliverTo(io: Io, output: string | undefined): (file: ExportFile) => Promise<Result<void>> {
   return async (file) => {

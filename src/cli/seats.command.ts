@@ -1,15 +1,15 @@
 import { parseArgs } from 'node:util';
-import { unseenFor, type BulkResult } from '../contract/admin.js';
+import { durationText, unseenFor, type BulkResult } from '../contract/admin.js';
 import { exitCodeFor } from '../contract/failures.js';
 import { fail } from '../contract/messages.js';
-import type { SeatAccess } from '../contract/operations.js';
+import { isAdminAccess, type SeatAccess } from '../contract/operations.js';
 import { adminFailure } from '../admin/admin-session.js';
 import type { AdminService } from '../admin/admin.service.js';
 import { rateOf } from '../admin/bulk-jobs.js';
 import { stopFailure } from '../admin/every-page.js';
 import type { Seat } from '../licensing/manager.types.js';
 import type { LicensingRuntime } from '../licensing/runtime.types.js';
-import { ADMIN_OPTIONS, adminService, claimStdin, deliverTo, duration, formatTable, outputFormat, parseIds, seatAccessFrom, type OutputFormat } from './admin-access.js';
+import { ADMIN_OPTIONS, adminService, claimStdin, deliverTo, formatTable, outputFormat, parseIds, seatAccessFrom, type OutputFormat } from './admin-access.js';
 import { COMMON_OPTIONS, positiveInteger, redacting, reportFailure, validateId, withLicensing, type CliContext } from './licensing-context.js';
 import { EXIT, printJson, UsageError, type Io } from './output.js';
 import { shortFingerprint } from './status.command.js';
@@ -90,8 +90,6 @@ function seatTable(seats: readonly Seat[]): string {
   return formatTable([' ', 'ID', 'NAME', 'PLATFORM', 'FINGERPRINT', 'ACTIVATED', 'LAST HEARTBEAT', 'LAST CHECK-OUT', 'LAST SEEN'], rows);
 }
 
-const isAdmin = (access: SeatAccess): boolean => access.kind === 'admin' || access.kind === 'admin-session';
-
 async function listSeats(io: Io, values: SeatValues, access: SeatAccess, runtime: LicensingRuntime, admin: AdminService): Promise<number> {
   const format: OutputFormat = outputFormat(values.format, false, values.output);
   const stale = positiveInteger(values.stale, '--stale', 36_500);
@@ -123,7 +121,7 @@ async function listSeats(io: Io, values: SeatValues, access: SeatAccess, runtime
   const credentials = await admin.managerCredentials(access);
   if (!credentials.ok) return reportFailure(io, credentials, values.json);
   const result = await runtime.manager.seats(credentials.value, { ...(page === undefined ? {} : { number: page }), ...(size === undefined ? {} : { size }) });
-  if (!result.ok) return reportFailure(io, isAdmin(access) ? adminFailure(result, 'license') : result, values.json);
+  if (!result.ok) return reportFailure(io, isAdminAccess(access) ? adminFailure(result, 'license') : result, values.json);
   const seats = keep(result.value.data);
   if (values.json) {
     printJson(io, { ok: true, data: seats, next: result.value.next, ...(result.value.total === undefined ? {} : { total: result.value.total }) });
@@ -174,8 +172,8 @@ async function deactivateSeats(io: Io, values: SeatValues, access: SeatAccess, i
             const settled = pace.deactivated + pace.alreadyGone + pace.failed;
             const { perSecond, secondsLeft } = rateOf(pace);
             const rate = perSecond === null ? '' : ` · ${perSecond.toFixed(1)}/s`;
-            const left = secondsLeft === null ? '' : ` · ${duration(secondsLeft)} left`;
-            const waiting = pace.waitingMs > 0 ? ` · waiting ${duration(pace.waitingMs / 1000)} for the rate limit` : '';
+            const left = secondsLeft === null ? '' : ` · ${durationText(secondsLeft)} left`;
+            const waiting = pace.waitingMs > 0 ? ` · waiting ${durationText(pace.waitingMs / 1000)} for the rate limit` : '';
             io.stderr(`\rDeactivating seats: ${settled}/${pace.total}${rate}${left}${waiting}\u001b[K`);
           },
         }

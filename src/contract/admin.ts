@@ -134,3 +134,10 @@ export function unseenFor(seat: { readonly lastSeen: string | null }, days: numb
 export function capacityText(used: number | null, max: number | null): string {
   return `${used ?? '?'} of ${max === null ? 'unlimited' : max}`;
 }
+
+/** A wait or the time a bulk run has left, as the command line and the app say it: "7 min 23 s", "42 s". */
+export function durationText(seconds: number): string {
+  const whole = Math.max(0, Math.round(seconds));
+  const minutes = Math.floor(whole / 60);
+  return minutes === 0 ? `${whole} s` : `${minutes} min ${whole % 60} s`;
+}

@@ -28,6 +28,11 @@ export type SeatAccess =
   | { readonly kind: 'admin-session'; readonly licenseId: string }
   | { readonly kind: 'license-key'; readonly licenseKey: string };
 
+/** Whether an administrator asks (a token given with the request, or the signed-in one), for one license. */
+export function isAdminAccess(access: SeatAccess): access is Extract<SeatAccess, { readonly licenseId: string }> {
+  return access.kind === 'admin' || access.kind === 'admin-session';
+}
+
 /** A license or machine file picked by the person (native dialog, file picker or drag-and-drop): its name and text. */
 export interface ChosenFile {
   readonly name: string;

@@ -9,7 +9,7 @@ import { fail } from '../contract/messages.js';
 import type { ConfigSource } from '../config/vendor-config.types.js';
 import type { Failure } from '../contract/codes.js';
 import { describeIssues, OPERATION_SCHEMAS } from '../contract/operation-schemas.js';
-import { isOperationName, type OperationInput, type OperationName, type OperationResult, type SeatAccess, type SettingsView } from '../contract/operations.js';
+import { isAdminAccess, isOperationName, type OperationInput, type OperationName, type OperationResult, type SeatAccess, type SettingsView } from '../contract/operations.js';
 import { createAirgapService, type AirgapService } from '../airgap/airgap.service.js';
 import type { LicensingRuntime } from '../licensing/runtime.types.js';
 import { runDoctor } from '../doctor/doctor.js';
@@ -56,7 +56,7 @@ function vendorView(source: ConfigSource): SettingsView['vendor'] {
 
 /** A failure of a seats call, in an administrator's terms when an administrator asked. */
 function seatFailure(access: SeatAccess, failure: Failure): Failure {
-  return access.kind === 'admin' || access.kind === 'admin-session' ? adminFailure(failure, 'license') : failure;
+  return isAdminAccess(access) ? adminFailure(failure, 'license') : failure;
 }
 
 export function createOperationsService(options: OperationsOptions): OperationsService {
@@ -119,10 +119,10 @@ export function createOperationsService(options: OperationsOptions): OperationsS
       const { deactivated, alreadyGone, failed, notAttempted } = outcome.value;
       await admin().audit.append({
         action: 'deactivate',
-        license: input.access.kind === 'admin' || input.access.kind === 'admin-session' ? input.access.licenseId : null,
+        license: isAdminAccess(input.access) ? input.access.licenseId : null,
         machines: [...new Set(input.ids)],
         result: failed.length + notAttempted.length === 0 ? 'ok' : deactivated.length + alreadyGone.length === 0 ? 'failed' : 'partial',
-        credential: input.access.kind === 'admin' || input.access.kind === 'admin-session' ? 'admin-token' : input.access.kind,
+        credential: isAdminAccess(input.access) ? 'admin-token' : input.access.kind,
         tokenId: input.access.kind === 'admin' ? tokenLabel(input.access.adminToken) : session?.ok === true ? (session.value?.tokenId ?? null) : null,
         detail: `${deactivated.length} deactivated, ${alreadyGone.length} already gone, ${failed.length} failed`,
       });
