@@ -1,6 +1,11 @@
-/** What an installed license is called on screen: the person's label, else the license's name, else its id. */
+/** How an installed license is named and described on screen. */
 import type { InstalledLicense } from '../contract.js';
 
 export function installedName(license: InstalledLicense): string {
   return license.label ?? license.license?.name ?? license.id;
+}
+
+/** What kind of file licenses it, as the tables of installed licenses say. */
+export function installedKind(license: InstalledLicense): string {
+  return license.kind === 'machine' ? 'Machine file' : 'License file';
 }

@@ -5,7 +5,7 @@
 import { MESSAGES, type InstalledLicense } from '../contract.js';
 import { FailureAlert } from '../components/failure-alert.js';
 import { InstalledNameCell } from '../components/installed-name-cell.js';
-import { installedName } from '../format/license-name.js';
+import { installedKind, installedName } from '../format/license-name.js';
 import { formatDateTime } from '../format/time.js';
 import type { LicenseChoiceStatus } from '../store/license.slice.js';
 import { useTessera } from '../store/use-tessera.js';
@@ -43,7 +43,7 @@ export function LicenseChooser({ licenses }: { readonly licenses: readonly Insta
             {licenses.map((item) => (
               <tr key={item.id}>
                 <InstalledNameCell item={item} />
-                <td>{item.kind === 'machine' ? 'Machine file' : 'License file'}</td>
+                <td>{installedKind(item)}</td>
                 <td>{stateText(item)}</td>
                 <td>{formatDateTime(item.fileExpiry, 'No expiry')}</td>
                 <td>

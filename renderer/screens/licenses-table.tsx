@@ -3,6 +3,7 @@ import { memo } from 'react';
 import { capacityText, type AdminLicense } from '../contract.js';
 import { useWindowedRows } from '../components/use-window.js';
 import { formatDateTime } from '../format/time.js';
+import { TableSpacer } from '../components/table-spacer.js';
 
 /** Must match `.licenses-table tbody tr` in the stylesheet. */
 export const LICENSE_ROW_HEIGHT = 44;
@@ -31,15 +32,6 @@ const LicenseRow = memo(function LicenseRow({ license, index, onOpen }: { readon
     </tr>
   );
 });
-
-function Spacer({ height }: { readonly height: number }): React.JSX.Element | null {
-  if (height <= 0) return null;
-  return (
-    <tr aria-hidden="true" className="spacer">
-      <td colSpan={COLUMNS} style={{ height }} />
-    </tr>
-  );
-}
 
 export function LicensesTable({ licenses, onOpen }: { readonly licenses: readonly AdminLicense[]; readonly onOpen: (license: AdminLicense) => void }): React.JSX.Element {
   const { scrollRef, bodyRef, range, measure } = useWindowedRows(licenses.length, LICENSE_ROW_HEIGHT);
@@ -77,11 +69,11 @@ export function LicensesTable({ licenses, onOpen }: { readonly licenses: readonl
               </td>
             </tr>
           ) : null}
-          <Spacer height={range.before} />
+          <TableSpacer height={range.before} columns={COLUMNS} />
           {licenses.slice(range.start, range.end).map((license, offset) => (
             <LicenseRow key={license.id} license={license} index={range.start + offset} onOpen={onOpen} />
           ))}
-          <Spacer height={range.after} />
+          <TableSpacer height={range.after} columns={COLUMNS} />
         </tbody>
       </table>
     </div>

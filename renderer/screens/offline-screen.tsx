@@ -10,7 +10,7 @@ import type { ReadableFile } from '../bridge/file-reader.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { FailureAlert } from '../components/failure-alert.js';
 import { InstalledNameCell } from '../components/installed-name-cell.js';
-import { installedName } from '../format/license-name.js';
+import { installedKind, installedName } from '../format/license-name.js';
 import { formatDateTime } from '../format/time.js';
 import { useTessera } from '../store/use-tessera.js';
 import { bridge } from '../bridge/bridge.js';
@@ -147,7 +147,7 @@ function InstalledTable(): React.JSX.Element {
               {installed.licenses.map((item) => (
                 <tr key={item.id}>
                   <InstalledNameCell item={item} />
-                  <td>{item.kind === 'machine' ? 'Machine file' : 'License file'}</td>
+                  <td>{installedKind(item)}</td>
                   <td>{item.source === 'activation' ? 'Activation' : 'Import'}</td>
                   <td>
                     <code>{item.code}</code>

@@ -9,6 +9,7 @@ import { useWindowedRows } from '../components/use-window.js';
 import { shortFingerprint } from '../format/fingerprint.js';
 import { formatDateTime } from '../format/time.js';
 import { filterSeats, seatLabel, sortSeats, type SeatSort, type SeatSortKey } from './seat-order.js';
+import { TableSpacer } from '../components/table-spacer.js';
 
 /** Must match `.seats-table tbody tr` in the stylesheet. */
 export const SEAT_ROW_HEIGHT = 40;
@@ -58,15 +59,6 @@ const SeatRow = memo(function SeatRow({ seat, index, selected, onSelect }: SeatR
     </tr>
   );
 });
-
-function Spacer({ height }: { readonly height: number }): React.JSX.Element | null {
-  if (height <= 0) return null;
-  return (
-    <tr aria-hidden="true" className="spacer">
-      <td colSpan={COLUMNS} style={{ height }} />
-    </tr>
-  );
-}
 
 function SelectAll({ shown, selection, onSelect }: { readonly shown: readonly Seat[]; readonly selection: ReadonlySet<string>; readonly onSelect: SeatRowProps['onSelect'] }): React.JSX.Element {
   const ref = useRef<HTMLInputElement>(null);
@@ -172,11 +164,11 @@ export function SeatsTable({ seats, selection, onSelect, toolbar }: SeatsTablePr
                 </td>
               </tr>
             ) : null}
-            <Spacer height={range.before} />
+            <TableSpacer height={range.before} columns={COLUMNS} />
             {shown.slice(range.start, range.end).map((seat, offset) => (
               <SeatRow key={seat.id} seat={seat} index={range.start + offset} selected={selection.has(seat.id)} onSelect={onSelect} />
             ))}
-            <Spacer height={range.after} />
+            <TableSpacer height={range.after} columns={COLUMNS} />
           </tbody>
         </table>
       </div>
