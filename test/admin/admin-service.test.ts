@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seatOf } from '../../src/admin/seat-row.js';
 import { createAdminService, type AdminService } from '../../src/admin/admin.service.js';
-import { unseenFor } from '../../src/contract/admin.js';
+import { durationText, unseenFor, type BulkProgress } from '../../src/contract/admin.js';
 import { fail } from '../../src/contract/messages.js';
 import { createKeygenClient } from '../../src/keygen/client.js';
 import { createNodeTransport, type Transport } from '../../src/keygen/transport.js';
@@ -50,6 +50,25 @@ async function machines(licenseId: string, count: number, prefix: string): Promi
     ids.push(created.json.data.id as string);
   }
   return ids;
+}
+
+/** Another license of the floating license's policy, with room for 1,000 machines. */
+async function roomyLicense(): Promise<{ id: string }> {
+  const policy = (await t.admin('GET', `/licenses/${floating.id}`)).json.data.relationships.policy.data.id;
+  const license = (await t.admin('POST', '/licenses', doc('licenses', {}, { policy: { type: 'policies', id: policy } }))).json.data;
+  await t.admin('PATCH', `/licenses/${license.id}`, { data: { type: 'licenses', attributes: { maxMachines: 1000 } } });
+  return license;
+}
+
+/** Polls a bulk job every 20 ms until it has finished; its last progress. */
+async function finished(admin: AdminService, progress: BulkProgress): Promise<BulkProgress> {
+  while (progress.state !== 'finished') {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const polled = admin.bulkStatus(progress.jobId);
+    if (!polled.ok) throw new Error(polled.code);
+    progress = polled.value;
+  }
+  return progress;
 }
 
 beforeAll(async () => {
@@ -119,13 +138,19 @@ describe('seats', () => {
     expect(unseenFor(seat, 31, now)).toBe(false);
     expect(unseenFor({ lastSeen: null }, 1, now)).toBe(true);
   });
+
+  it('says durations in minutes and seconds, rounded, never negative (the bulk run\'s time left, in the CLI and the app)', () => {
+    expect(durationText(42.4)).toBe('42 s');
+    expect(durationText(59.6)).toBe('1 min 0 s');
+    expect(durationText(443)).toBe('7 min 23 s');
+    expect(durationText(-5)).toBe('0 s');
+  });
 });
 
 describe('exports', () => {
   it('every page of 250 seats, filtered to the unseen ones, audited with the token id', async () => {
     const admin = service();
-    const license = (await t.admin('POST', '/licenses', doc('licenses', {}, { policy: { type: 'policies', id: (await t.admin('GET', `/licenses/${floating.id}`)).json.data.relationships.policy.data.id } }))).json.data;
-    await t.admin('PATCH', `/licenses/${license.id}`, { data: { type: 'licenses', attributes: { maxMachines: 1000 } } });
+    const license = await roomyLicense();
     await machines(license.id, 250, 'export');
     const access = { kind: 'admin', adminToken: t.issuer.adminToken, licenseId: license.id } as const;
     const all = await admin.exportSeats(access, 'csv');
@@ -148,8 +173,7 @@ describe('exports', () => {
     // The third page's connection drops: the client's retries do not help.
     const flaky: Transport = { send: (request) => (request.url.search.includes('page[number]=3') ? Promise.resolve({ ok: false, reason: 'unreachable' }) : real.send(request)) };
     const admin = service(flaky);
-    const license = (await t.admin('POST', '/licenses', doc('licenses', {}, { policy: { type: 'policies', id: (await t.admin('GET', `/licenses/${floating.id}`)).json.data.relationships.policy.data.id } }))).json.data;
-    await t.admin('PATCH', `/licenses/${license.id}`, { data: { type: 'licenses', attributes: { maxMachines: 1000 } } });
+    const license = await roomyLicense();
     await machines(license.id, 450, 'flaky');
     const delivered: string[] = [];
     const result = await admin.exportSeats({ kind: 'admin', adminToken: t.issuer.adminToken, licenseId: license.id }, 'csv', undefined, async (file) => (delivered.push(file.fileName), { ok: true, value: undefined }));
@@ -164,21 +188,14 @@ describe('exports', () => {
 describe('bulk jobs', () => {
   it('runs in the background, is polled to the end, frees the seats and forgets them locally; a second job waits its turn', async () => {
     const admin = service();
-    const license = (await t.admin('POST', '/licenses', doc('licenses', {}, { policy: { type: 'policies', id: (await t.admin('GET', `/licenses/${floating.id}`)).json.data.relationships.policy.data.id } }))).json.data;
-    await t.admin('PATCH', `/licenses/${license.id}`, { data: { type: 'licenses', attributes: { maxMachines: 1000 } } });
+    const license = await roomyLicense();
     const ids = await machines(license.id, 40, 'job');
     const access = { kind: 'admin', adminToken: t.issuer.adminToken, licenseId: license.id } as const;
     const started = await admin.startBulk(access, [...ids, ids[0] as string]);
     if (!started.ok) throw new Error(started.code);
     expect(started.value).toMatchObject({ state: 'running', total: 40 });
     expect(await admin.startBulk(access, ids)).toMatchObject({ ok: false, code: 'BULK_JOB_RUNNING' });
-    let progress = started.value;
-    while (progress.state !== 'finished') {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      const polled = admin.bulkStatus(progress.jobId);
-      if (!polled.ok) throw new Error(polled.code);
-      progress = polled.value;
-    }
+    const progress = await finished(admin, started.value);
     expect(progress.outcome).toMatchObject({ stopped: null, failed: [], notAttempted: [] });
     expect(progress.outcome?.deactivated).toHaveLength(40);
     expect(forgotten.at(-1)).toHaveLength(40);
@@ -190,19 +207,12 @@ describe('bulk jobs', () => {
 
   it('a cancelled job lists what it did not attempt', async () => {
     const admin = service();
-    const license = (await t.admin('POST', '/licenses', doc('licenses', {}, { policy: { type: 'policies', id: (await t.admin('GET', `/licenses/${floating.id}`)).json.data.relationships.policy.data.id } }))).json.data;
-    await t.admin('PATCH', `/licenses/${license.id}`, { data: { type: 'licenses', attributes: { maxMachines: 1000 } } });
+    const license = await roomyLicense();
     const ids = await machines(license.id, 200, 'cancel');
     const started = await admin.startBulk({ kind: 'admin', adminToken: t.issuer.adminToken, licenseId: license.id }, ids);
     if (!started.ok) throw new Error(started.code);
     expect(admin.cancelBulk(started.value.jobId)).toMatchObject({ ok: true, value: { state: 'cancelling' } });
-    let progress = started.value;
-    while (progress.state !== 'finished') {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      const polled = admin.bulkStatus(progress.jobId);
-      if (!polled.ok) throw new Error(polled.code);
-      progress = polled.value;
-    }
+    const progress = await finished(admin, started.value);
     expect(progress.outcome?.stopped).toBe('cancelled');
     const done = (progress.outcome?.deactivated.length ?? 0) + (progress.outcome?.notAttempted.length ?? 0);
     expect(done).toBe(200);

@@ -7,7 +7,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { connect, createServer as createTcpServer, type AddressInfo, type Server } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,6 +18,7 @@ import type { SecretResult, SecretStore, SecretStoreMode } from '../../src/vault
 import { createMemoryStore, type MemoryStore } from '../../src/vault/memory.store.js';
 import { startTestIssuer, type TestIssuer } from '../issuer/support.js';
 import { runCli } from '../support/cli-run.js';
+import { tunnelProxy } from '../support/tunnel-proxy.js';
 import { makeTestPki, opensslAvailable, type TestPki } from '../support/tls-certificates.js';
 
 const MINUTE = 60_000;
@@ -338,16 +339,7 @@ describe.skipIf(!tls)('TLS (certificates made by openssl)', () => {
     const server = createHttpsServer({ cert: pki.intercepted.cert, key: pki.intercepted.key }, (_req, res) => res.end());
     server.on('tlsClientError', () => undefined);
     const port = await listen(server);
-    const proxy = createHttpServer();
-    proxy.on('connect', (_request, client, head) => {
-      const upstream = connect(port, '127.0.0.1', () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.write(head);
-        upstream.pipe(client).pipe(upstream);
-      });
-      upstream.on('error', () => client.destroy());
-      client.on('error', () => upstream.destroy());
-    });
+    const proxy = tunnelProxy(() => port);
     const proxyPort = await listen(proxy);
     const report = await doctor({ runtime: runtime({ apiUrl: 'https://licensing.tessera.test' }), env: { HTTPS_PROXY: `http://127.0.0.1:${proxyPort}` }, ca: [pki.root.cert] });
     expect(verdicts(report)).toMatchObject({ proxy: 'ok', dns: 'ok', tcp: 'ok', tls: 'fail' });

@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { connect, type AddressInfo, type Server } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ import type { Validation } from '../../src/keygen/client.types.js';
 import { bodyDigest, buildSigningString } from '../../src/keygen/response-signature.js';
 import { createNodeTransport } from '../../src/keygen/transport.js';
 import { makeTestPki, opensslAvailable, type KeyPair, type TestPki } from '../support/tls-certificates.js';
+import { tunnelProxy } from '../support/tunnel-proxy.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const execFileAsync = promisify(execFile);
@@ -156,19 +157,9 @@ describe.skipIf(!available)('TLS', () => {
     it('through an HTTPS_PROXY tunnel too: the certificate behind the CONNECT is judged the same way', async () => {
       const server = await serving(pki.intercepted);
       let tunnels = 0;
-      const proxy = createHttpServer();
-      proxy.on('connect', (request, client, head) => {
-        tunnels += 1;
-        // Whatever name is asked for, the tunnel leads to the intercepting server on this machine.
-        const port = Number((request.url ?? '').split(':')[1]);
-        const upstream = connect(port, '127.0.0.1', () => {
-          client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-          upstream.write(head);
-          upstream.pipe(client).pipe(upstream);
-        });
-        upstream.on('error', () => client.destroy());
-        client.on('error', () => upstream.destroy());
-      });
+      // Whatever name is asked for, the tunnel leads to the intercepting server on this machine.
+      const proxy = tunnelProxy((request) => Number((request.url ?? '').split(':')[1]));
+      proxy.on('connect', () => (tunnels += 1));
       const proxyPort = await listen(proxy);
       try {
         // Loopback names never go through a proxy: the API is named by a name only the proxy resolves.

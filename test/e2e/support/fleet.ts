@@ -7,17 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { environment } from './environment.js';
+import { admin as issuerAdmin } from './issuer.js';
 
-async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: { data?: { id: string; attributes: Record<string, unknown> } } }> {
-  const { issuer } = environment();
-  const response = await fetch(`${issuer.url}/v1/accounts/${issuer.account}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${issuer.adminToken}`, 'Content-Type': 'application/vnd.api+json', Accept: 'application/vnd.api+json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text === '' ? {} : JSON.parse(text) };
-}
+type Resource = { data?: { id: string; attributes: Record<string, unknown> } };
+const admin = (method: string, path: string, body?: unknown) => issuerAdmin<Resource>(method, path, body);
 
 /** A floating policy of the demo product with `maxMachines` (null: no limit); returns its id. */
 export async function createPolicy(name: string, maxMachines: number | null): Promise<string> {

@@ -1,7 +1,8 @@
 /** The local issuer's API as a vendor's back office uses it (admin token): machines and machine files for the tests. */
 import { environment } from './environment.js';
 
-async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: { data?: unknown } }> {
+/** A request to the issuer's API with its admin token; the answer's status and parsed body. */
+export async function admin<J = { data?: unknown }>(method: string, path: string, body?: unknown): Promise<{ status: number; json: J }> {
   const { issuer } = environment();
   const response = await fetch(`${issuer.url}/v1/accounts/${issuer.account}${path}`, {
     method,
